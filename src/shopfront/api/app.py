@@ -1,0 +1,87 @@
+"""The FastAPI app factory."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+
+from shopfront import __version__
+from shopfront.api.errors import install_error_handlers
+from shopfront.api.metrics import ServiceMetrics
+from shopfront.api.routers import events, health, homepage, items, users
+from shopfront.api.services import Services
+from shopfront.config import Settings
+from shopfront.feedback.retrain import load_live_bundle
+from shopfront.homepage.service import BundleHolder, HomepageService
+from shopfront.ingest.batch import EventIngestor
+from shopfront.store.store import Store
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    holder: BundleHolder | None = None,
+) -> FastAPI:
+    """A Shopfront service over ``settings.db_url`` and its live bundle.
+
+    Args:
+        settings: Deployment settings (environment by default).
+        store: An open store to use instead of opening ``settings.db_url``.
+        holder: A bundle holder to use instead of loading the live bundle.
+    """
+    settings = settings or Settings()
+    store = store or Store(settings.db_url)
+    if holder is None:
+        holder = BundleHolder(load_live_bundle(store))
+    services = Services(
+        settings=settings,
+        store=store,
+        holder=holder,
+        ingestor=EventIngestor(store),
+        homepages=HomepageService(store, holder),
+    )
+    metrics = ServiceMetrics()
+    services.extras["metrics"] = metrics
+
+    app = FastAPI(
+        title="Shopfront",
+        version=__version__,
+        description="A personalized homepage for every shopper, learned from what shoppers do.",
+    )
+    app.state.services = services
+    install_error_handlers(app)
+    for module in (events, items, homepage, users, health):
+        app.include_router(module.router)
+    _install_web(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"])
+    _install_timing(app, metrics)
+    return app
+
+
+def _install_web(app: FastAPI) -> None:
+    """Mount the storefront and dashboard pages."""
+    from shopfront.web.pages import router as web_router
+
+    app.include_router(web_router)
+
+
+def _install_timing(app: FastAPI, metrics: ServiceMetrics) -> None:
+    @app.middleware("http")
+    async def time_requests(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        metrics.requests.labels(path, str(response.status_code)).inc()
+        metrics.latency.labels(path).observe(time.perf_counter() - started)
+        return response

@@ -1,0 +1,1 @@
+"""The ``shopfront`` command line: one thin command per module."""

@@ -1,0 +1,44 @@
+"""Settings shared by the CLI, the jobs and the service.
+
+Service settings come from environment variables prefixed ``SHOPFRONT_`` (for
+example ``SHOPFRONT_DB_URL``); each field is documented where it is declared so
+the description also reaches ``--help`` and the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODELS = ("popularity", "trending", "cooccurrence", "als")
+
+
+class Settings(BaseSettings):
+    """Configuration of one Shopfront deployment."""
+
+    model_config = SettingsConfigDict(env_prefix="SHOPFRONT_", extra="ignore")
+
+    db_url: str = Field(
+        default="sqlite:///shopfront.db",
+        description="Database URL: sqlite:///path.db (default) or postgresql://user@host/db.",
+    )
+    bundle_dir: Path = Field(
+        default=Path("bundles"), description="Folder where model bundle versions are written."
+    )
+    models: list[str] = Field(
+        default=list(DEFAULT_MODELS), description="Candidate generators trained into each bundle."
+    )
+    redis_url: str | None = Field(
+        default=None, description="Optional Redis URL (redis://127.0.0.1:6379/0) for hot caches."
+    )
+    pseudonymization_key: str | None = Field(
+        default=None,
+        description="Secret key for HMAC pseudonymization of user ids at ingest; off when unset.",
+    )
+    api_keys: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="API keys and their scopes (ingest, read, admin); empty means an open service.",
+    )
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS.")

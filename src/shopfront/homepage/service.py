@@ -1,0 +1,95 @@
+"""The homepage service: store history in, composed page out, per request.
+
+Reads the shopper's latest events from the store at request time, so a click
+changes the next page without retraining. When the store cannot be reached,
+the page is composed from what is known without history and marked degraded.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+from shopfront.errors import BundleError, StoreUnavailableError
+from shopfront.homepage.bundle import ModelBundle
+from shopfront.homepage.composer import HomepageComposer
+from shopfront.homepage.page import Homepage, PageConfig
+from shopfront.prep.snapshot import History, Snapshot
+from shopfront.store.records import Interaction
+from shopfront.store.store import Store
+
+logger = logging.getLogger(__name__)
+
+HISTORY_LENGTH = 200
+
+
+class BundleHolder:
+    """The live bundle and its composer, swapped atomically.
+
+    A request takes the pair once and uses it to the end, so a hot swap never
+    mixes two bundles inside one page.
+    """
+
+    def __init__(self, bundle: ModelBundle | None = None) -> None:
+        self._lock = threading.Lock()
+        self._pair: tuple[ModelBundle, HomepageComposer] | None = None
+        if bundle is not None:
+            self.swap(bundle)
+
+    def swap(self, bundle: ModelBundle) -> None:
+        """Validate ``bundle`` and make it live."""
+        bundle.validate()
+        pair = (bundle, HomepageComposer(bundle))
+        with self._lock:
+            self._pair = pair
+        logger.info("bundle live version=%s", bundle.version)
+
+    def current(self) -> tuple[ModelBundle, HomepageComposer] | None:
+        """The live bundle and composer, or ``None`` before any training."""
+        return self._pair
+
+
+def history_from_interactions(interactions: Sequence[Interaction], snapshot: Snapshot) -> History:
+    """Store events as a :class:`History` of the snapshot (unknown items are skipped)."""
+    user_index = snapshot.users.get(interactions[0].user_id, -1) if interactions else -1
+    rows = [(snapshot.items.get(i.item_id), int(i.type), i.timestamp) for i in interactions]
+    rows = [row for row in rows if row[0] >= 0]
+    return History(
+        np.array([r[0] for r in rows], dtype=np.int64),
+        np.array([r[1] for r in rows], dtype=np.int8),
+        np.array([r[2] for r in rows], dtype=np.float64),
+        user_index if user_index >= 0 else None,
+    )
+
+
+class HomepageService:
+    """Serves homepages from the store and the live bundle.
+
+    Args:
+        store: Source of the shopper's latest events.
+        holder: The live bundle.
+    """
+
+    def __init__(self, store: Store, holder: BundleHolder) -> None:
+        self.store = store
+        self.holder = holder
+
+    def homepage(
+        self, user_id: str, *, page: PageConfig | None = None, request_id: str | None = None
+    ) -> Homepage:
+        """The homepage of ``user_id`` (a new shopper gets the page for new shoppers)."""
+        pair = self.holder.current()
+        if pair is None:
+            raise BundleError("no model bundle is live yet; run `shopfront train` first")
+        bundle, composer = pair
+        degraded = False
+        try:
+            interactions = self.store.user_history(user_id, n=HISTORY_LENGTH)
+        except StoreUnavailableError:
+            logger.warning("store unreachable; serving a page without history")
+            interactions, degraded = [], True
+        history = history_from_interactions(interactions, bundle.snapshot)
+        return composer.compose(user_id, history, page=page, request_id=request_id, degraded=degraded)

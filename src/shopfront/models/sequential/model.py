@@ -1,0 +1,356 @@
+"""The sequential transformer as a candidate generator.
+
+A SASRec-style causal self-attention model (Kang & McAuley, ICDM 2018) over each
+shopper's latest actions, with items represented by id, attribute and text
+embeddings (see :mod:`shopfront.models.sequential.network`) and trained with
+full-catalog cross-entropy (see :mod:`shopfront.models.sequential.trainer`).
+
+At request time :meth:`SequentialCandidateGenerator.score` reads the latest
+``max_seq_len`` items of each history, so a new click changes the next scores
+without retraining. A shopper with no history gets the popularity order.
+
+Example:
+    >>> model = SequentialCandidateGenerator(max_epochs=1, text_encoder="none")
+    >>> model.fit(snapshot).score([snapshot.history(0)]).shape  # doctest: +SKIP
+    (1, 12101)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any, Self
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+from shopfront.errors import ValidationError
+from shopfront.models.base import CandidateGenerator
+from shopfront.models.content import default_cache_dir, encode_texts, item_texts
+from shopfront.models.sequential.attention import ATTENTION_IMPLEMENTATIONS
+from shopfront.models.sequential.data import SequenceWindows
+from shopfront.models.sequential.network import NetworkConfig, SequentialNetwork
+from shopfront.models.sequential.trainer import (
+    TrainingConfig,
+    TrainingOutcome,
+    ValidationSet,
+    last_logits,
+    train_network,
+)
+from shopfront.prep.snapshot import History, Snapshot
+
+logger = logging.getLogger(__name__)
+
+TEXT_ENCODERS: tuple[str, ...] = ("minilm", "hashing", "none")
+MAX_ATTRIBUTE_SLOTS = 16
+
+
+class SequentialCandidateGenerator(CandidateGenerator):
+    """Next-item transformer over the shopper's latest actions.
+
+    Args:
+        hidden: Model width D.
+        layers: Transformer blocks.
+        heads: Attention heads.
+        max_seq_len: Latest interactions read per history.
+        dropout: Dropout rate.
+        ffn_multiplier: Feed-forward width as a multiple of ``hidden``.
+        attention: ``"reference"`` (plain PyTorch) or ``"sdpa"`` (fused kernel).
+        use_attributes: Add attribute-token embeddings to the item vectors.
+        text_encoder: ``"minilm"``, ``"hashing"`` or ``"none"`` for the title embedding.
+        use_types: Embed interaction types.
+        use_time_gaps: Embed log2 buckets of the time since the previous event.
+        max_epochs: Upper bound on training epochs.
+        patience: Early-stopping patience in epochs; 0 trains ``max_epochs`` on
+            everything, with no held-out validation.
+        refit: After early stopping, retrain from scratch on all interactions
+            (held-out ones included) for the best number of epochs.
+        validation_users: At most this many users' last items are held out for
+            early stopping (all users still train on the rest of their history).
+        batch_size: Windows per training step.
+        learning_rate: AdamW learning rate.
+        weight_decay: AdamW weight decay.
+        transition_weight: Weight of the log count of "last item → next item"
+            transitions added to the log-softmax scores (0 disables).
+        num_threads: Torch CPU threads to set at fit (0 leaves the setting alone).
+        device: ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda"``.
+        seed: Seed of initialization, batch order and validation users.
+    """
+
+    name = "sequential"
+
+    def __init__(
+        self,
+        *,
+        hidden: int = 64,
+        layers: int = 2,
+        heads: int = 1,
+        max_seq_len: int = 50,
+        dropout: float = 0.5,
+        ffn_multiplier: int = 2,
+        attention: str = "sdpa",
+        use_attributes: bool = True,
+        text_encoder: str = "minilm",
+        use_types: bool = True,
+        use_time_gaps: bool = True,
+        max_epochs: int = 200,
+        patience: int = 5,
+        refit: bool = True,
+        validation_users: int = 8192,
+        batch_size: int = 256,
+        learning_rate: float = 1e-3,
+        weight_decay: float = 0.0,
+        transition_weight: float = 0.0,
+        num_threads: int = 0,
+        device: str = "auto",
+        seed: int = 0,
+    ) -> None:
+        super().__init__(seed=seed)
+        self.hidden = hidden
+        self.layers = layers
+        self.heads = heads
+        self.max_seq_len = max_seq_len
+        self.dropout = dropout
+        self.ffn_multiplier = ffn_multiplier
+        self.attention = attention
+        self.use_attributes = use_attributes
+        self.text_encoder = text_encoder
+        self.use_types = use_types
+        self.use_time_gaps = use_time_gaps
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.refit = refit
+        self.validation_users = validation_users
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.transition_weight = transition_weight
+        self.num_threads = num_threads
+        self.device = device
+
+    def fit(self, snapshot: Snapshot) -> Self:
+        """Train on every user's history; early-stop on held-out last items when ``patience``."""
+        self._validate()
+        if self.num_threads > 0:
+            torch.set_num_threads(self.num_threads)
+        device = _resolve_device(self.device)
+        network_config = self._network_config(snapshot.n_items)
+        attribute_slots = attribute_token_slots(snapshot) if self.use_attributes else None
+        text = self._text_embeddings(snapshot)
+
+        # Phase 1: hold out each user's last item to learn how long to train.
+        outcome = TrainingOutcome()
+        network = self._new_network(network_config, attribute_slots, text, device)
+        keep, validation = self._holdout(snapshot)
+        if validation is not None:
+            windows = SequenceWindows(snapshot, self.max_seq_len, keep)
+            outcome = train_network(network, windows, self._training_config(), device, validation)
+
+        # Phase 2: train on everything, for the epochs phase 1 found (or max_epochs).
+        if validation is None or self.refit:
+            epochs = outcome.best_epoch if validation is not None else self.max_epochs
+            network = self._new_network(network_config, attribute_slots, text, device)
+            windows = SequenceWindows(snapshot, self.max_seq_len)
+            config = self._training_config(max_epochs=max(epochs, 1))
+            train_network(network, windows, config, device)
+
+        self.network_ = network.eval()
+        self.training_ = outcome
+        self.popularity_ = np.log1p(snapshot.item_counts()).astype(np.float32)
+        self.transitions_ = transition_matrix(snapshot) if self.transition_weight else None
+        self.n_items_ = snapshot.n_items
+        logger.info(
+            "fitted sequential model items=%d best_epoch=%d valid_ndcg@10=%.4f",
+            self.n_items_, outcome.best_epoch, outcome.best_ndcg,
+        )  # fmt: skip
+        return self
+
+    def score(self, histories: Sequence[History], batch_size: int = 512) -> np.ndarray:
+        """float32 (B, n_items): log-softmax next-item scores from the latest items."""
+        self.check_fitted()
+        histories = [self._known(h) for h in histories]
+        scores = np.empty((len(histories), self.n_items_), dtype=np.float32)
+        device = next(self.network_.parameters()).device
+        for start in range(0, len(histories), batch_size):
+            batch = histories[start : start + batch_size]
+            logits = last_logits(self.network_, batch, device)
+            scores[start : start + batch_size] = torch.log_softmax(logits, dim=1).cpu().numpy()
+
+        # Shoppers with no (known) history get the popularity order.
+        empty = np.array([len(h) == 0 for h in histories], dtype=bool)
+        scores[empty] = self.popularity_
+        if self.transitions_ is not None:
+            scores += self.transition_weight * self._transition_scores(histories)
+        return scores
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the network from the CPU, whatever device it trained on."""
+        state = self.__dict__.copy()
+        if "network_" in state:
+            state["network_"] = _moved(state["network_"], torch.device("cpu"))
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore onto the configured device when it exists here, else the CPU."""
+        self.__dict__.update(state)
+        if "network_" in state:
+            self.network_ = _moved(state["network_"], _resolve_device(self.device)).eval()
+
+    def _transition_scores(self, histories: Sequence[History]) -> np.ndarray:
+        """float32 (B, n_items): log(1 + count) of transitions from each last item."""
+        assert self.transitions_ is not None
+        last = np.array([h.item_indices[-1] if len(h) else -1 for h in histories])
+        rows = self.transitions_[np.maximum(last, 0)].toarray()
+        rows[last < 0] = 0.0
+        return np.log1p(rows).astype(np.float32)
+
+    def _known(self, history: History) -> History:
+        """The history without items outside the catalog (unknown to the network)."""
+        items = np.asarray(history.item_indices, dtype=np.int64)
+        known = (items >= 0) & (items < self.n_items_)
+        if known.all():
+            return history
+        return History(items[known], history.types[known], history.timestamps[known])
+
+    def _holdout(self, snapshot: Snapshot) -> tuple[np.ndarray | None, ValidationSet | None]:
+        """Per-user kept lengths and the held-out last items of sampled users."""
+        lengths = np.diff(snapshot.seq_offsets)
+        eligible = np.flatnonzero(lengths >= 3)
+        if self.patience <= 0 or len(eligible) == 0:
+            return None, None
+        rng = np.random.default_rng(self.seed)
+        if len(eligible) > self.validation_users:
+            eligible = np.sort(rng.choice(eligible, self.validation_users, replace=False))
+        keep = lengths.copy()
+        keep[eligible] -= 1
+        histories = [snapshot.history(int(u)).last(self.max_seq_len + 1) for u in eligible]
+        targets = np.array([h.item_indices[-1] for h in histories], dtype=np.int64)
+        inputs = [History(h.item_indices[:-1], h.types[:-1], h.timestamps[:-1]) for h in histories]
+        return keep, ValidationSet(inputs, targets)
+
+    def _new_network(
+        self,
+        config: NetworkConfig,
+        attribute_slots: np.ndarray | None,
+        text: np.ndarray | None,
+        device: torch.device,
+    ) -> SequentialNetwork:
+        """A freshly initialized network, seeded."""
+        torch.manual_seed(self.seed)
+        return SequentialNetwork(config, attribute_slots, text).to(device)
+
+    def _network_config(self, n_items: int) -> NetworkConfig:
+        return NetworkConfig(
+            n_items=n_items,
+            hidden=self.hidden,
+            layers=self.layers,
+            heads=self.heads,
+            max_seq_len=self.max_seq_len,
+            dropout=self.dropout,
+            ffn_multiplier=self.ffn_multiplier,
+            attention=self.attention,
+            use_types=self.use_types,
+            use_time_gaps=self.use_time_gaps,
+        )
+
+    def _training_config(self, max_epochs: int | None = None) -> TrainingConfig:
+        return TrainingConfig(
+            max_epochs=self.max_epochs if max_epochs is None else max_epochs,
+            patience=self.patience,
+            batch_size=self.batch_size,
+            learning_rate=self.learning_rate,
+            weight_decay=self.weight_decay,
+            seed=self.seed,
+        )
+
+    def _text_embeddings(self, snapshot: Snapshot) -> np.ndarray | None:
+        if self.text_encoder == "none":
+            return None
+        return encode_texts(
+            item_texts(snapshot), encoder=self.text_encoder, cache_dir=default_cache_dir()
+        )
+
+    def _validate(self) -> None:
+        """Check options at fit time, naming the offending one."""
+        positive = {
+            "hidden": self.hidden,
+            "layers": self.layers,
+            "heads": self.heads,
+            "max_seq_len": self.max_seq_len,
+            "max_epochs": self.max_epochs,
+            "batch_size": self.batch_size,
+            "ffn_multiplier": self.ffn_multiplier,
+        }
+        for option, value in positive.items():
+            if value < 1:
+                raise ValidationError(f"{option} must be >= 1, got {value}")
+        if self.hidden % self.heads:
+            raise ValidationError(
+                f"hidden must be a multiple of heads={self.heads}, got hidden={self.hidden}"
+            )
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValidationError(f"dropout must be in [0, 1), got {self.dropout}")
+        if self.attention not in ATTENTION_IMPLEMENTATIONS:
+            raise NotImplementedError(
+                f"attention={self.attention!r} is not supported by {type(self).__name__}; "
+                f"choose one of {ATTENTION_IMPLEMENTATIONS}"
+            )
+        if self.text_encoder not in TEXT_ENCODERS:
+            raise ValidationError(
+                f"text_encoder must be one of {TEXT_ENCODERS}, got {self.text_encoder!r}"
+            )
+
+
+def attribute_token_slots(snapshot: Snapshot) -> np.ndarray:
+    """int64 (n_items, A) ids of each item's attribute tokens (1-based), 0 padding."""
+    vocabulary: dict[str, int] = {}
+    rows = [
+        [vocabulary.setdefault(t, len(vocabulary) + 1) for t in dict.fromkeys(tokens)]
+        for tokens in snapshot.item_attributes
+    ]
+    width = max([min(len(r), MAX_ATTRIBUTE_SLOTS) for r in rows] + [1])
+    slots = np.zeros((len(rows), width), dtype=np.int64)
+    for i, row in enumerate(rows):
+        slots[i, : min(len(row), width)] = row[:width]
+    return slots
+
+
+def transition_matrix(snapshot: Snapshot) -> sp.csr_matrix:
+    """float32 CSR (n_items, n_items): counts of item a directly followed by item b."""
+    same_user = np.ones(len(snapshot.seq_items), dtype=bool)
+    same_user[snapshot.seq_offsets[:-1]] = False  # a user's first item follows nothing
+    following = np.flatnonzero(same_user)
+    previous = snapshot.seq_items[following - 1]
+    shape = (snapshot.n_items, snapshot.n_items)
+    matrix = sp.csr_matrix(
+        (np.ones(len(following), dtype=np.float32), (previous, snapshot.seq_items[following])),
+        shape=shape,
+    )
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _resolve_device(device: str) -> torch.device:
+    """``"auto"`` → CUDA when available, else CPU; an absent CUDA falls back to CPU."""
+    if device not in ("auto", "cpu", "cuda"):
+        raise ValidationError(f"device must be 'auto', 'cpu' or 'cuda', got {device!r}")
+    if device == "cpu" or not torch.cuda.is_available():
+        return torch.device("cpu")
+    return torch.device("cuda")
+
+
+def _moved(network: SequentialNetwork, device: torch.device) -> SequentialNetwork:
+    """The network on ``device`` (a copy when it has to move)."""
+    current = next(network.parameters()).device
+    if current == device:
+        return network
+    clone: SequentialNetwork = copy_network(network)
+    return clone.to(device)
+
+
+def copy_network(network: SequentialNetwork) -> SequentialNetwork:
+    """A deep copy of the network."""
+    import copy
+
+    return copy.deepcopy(network)

@@ -1,0 +1,53 @@
+"""Recency, frequency and monetary figures of one shopper's history.
+
+Sessions are split where the shopper was idle longer than a gap (30 minutes by
+default, the usual web-analytics convention). Purchase value sums the catalog
+prices of purchased items; an item with an unknown price adds nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from shopfront.profiles.profile import Activity
+from shopfront.store.records import InteractionType
+
+_LABELS: tuple[str, ...] = tuple(t.label for t in InteractionType)
+_VALUES: np.ndarray = np.array([int(t) for t in InteractionType])
+
+
+def activity_of(
+    types: np.ndarray,
+    timestamps: np.ndarray,
+    prices: np.ndarray,
+    *,
+    now: float,
+    session_gap_s: float,
+) -> Activity:
+    """The activity figures of one time-ordered history.
+
+    Args:
+        types: int (n,) interaction types.
+        timestamps: float (n,) Unix seconds, oldest first.
+        prices: float (n,) price of each event's item, NaN where unknown.
+        now: The time the figures describe.
+        session_gap_s: Idle seconds that end a session.
+    """
+    n_events = len(types)
+    if n_events == 0:
+        return Activity()
+
+    by_type = np.bincount(types.astype(np.int64), minlength=int(_VALUES.max()) + 1)[_VALUES]
+    purchased = types == InteractionType.PURCHASE
+    value = float(np.nansum(prices[purchased])) if purchased.any() else 0.0
+    n_sessions = 1 + int(np.count_nonzero(np.diff(timestamps) > session_gap_s))
+    return Activity(
+        recency_days=max(now - float(timestamps.max()), 0.0) / 86400.0,
+        n_events=n_events,
+        n_sessions=n_sessions,
+        n_purchases=int(purchased.sum()),
+        purchase_value=value,
+        events_by_type={
+            label: int(count) for label, count in zip(_LABELS, by_type, strict=True) if count
+        },
+    )

@@ -1,0 +1,419 @@
+"""Build shopper profiles: learn the global parts once, compute one profile per request.
+
+:class:`ProfileBuilder` splits the work in two, so that a profile reflects an
+event as soon as the event is stored, without retraining:
+
+- :meth:`ProfileBuilder.fit` learns what is shared by all shoppers from a
+  snapshot: the naive-Bayes interest model, the price distribution of every
+  category, and the KMeans segments;
+- :meth:`ProfileBuilder.build` computes one shopper's profile from their
+  history (item indices of the snapshot) in a fraction of a millisecond, so the
+  service builds a fresh profile at request time from the latest events.
+
+:meth:`ProfileBuilder.build_all` is the batch rebuild of every shopper of a
+snapshot, through the same code path as :meth:`build`.
+
+Example:
+    >>> import numpy as np
+    >>> from shopfront.prep.builder import snapshot_from_sequences
+    >>> from shopfront.store.records import Item
+    >>> catalog = [Item("a", category="Beauty > Nails", price=5.0),
+    ...            Item("b", category="Home > Kitchen", price=30.0)]
+    >>> snapshot = snapshot_from_sequences(["u1", "u2"], [["a", "a"], ["b"]], catalog)
+    >>> builder = ProfileBuilder().fit(snapshot)
+    >>> profile = builder.build(snapshot.history(0), now=snapshot.reference_time)
+    >>> profile.top_categories(1)
+    ['Beauty']
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import pickle
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Self
+
+import numpy as np
+
+from shopfront.errors import NotFittedError
+from shopfront.prep.snapshot import History, Snapshot
+from shopfront.prep.weighting import WeightingConfig, interaction_strength
+from shopfront.profiles.activity import activity_of
+from shopfront.profiles.catalog import ItemTable, item_table
+from shopfront.profiles.interest import NaiveBayesInterestModel
+from shopfront.profiles.price import PriceBands, band_of
+from shopfront.profiles.profile import Evidence, Interest, Profile, Segment
+from shopfront.profiles.segments import SegmentModel
+from shopfront.store.records import InteractionType
+
+logger = logging.getLogger(__name__)
+
+Embedder = Callable[[History], np.ndarray | None]
+"""A callable giving a shopper's embedding from their history (or ``None``)."""
+
+_TYPE_LABELS: dict[int, str] = {int(t): t.label for t in InteractionType}
+
+
+class ProfileBuilder:
+    """Learns the shop-wide parts of profiles and builds one profile per shopper.
+
+    Args:
+        weighting: Event-type weights and time decay of interactions; defaults to
+            :class:`~shopfront.prep.weighting.WeightingConfig`.
+        category_key: ``None`` for the top level of item category paths, or an
+            attribute key whose values are the categories (e.g. ``"attr"``).
+        alpha: Laplace smoothing of the naive-Bayes model.
+        background_weight: Share of the corpus token distribution mixed into each
+            category's likelihood (see :mod:`shopfront.profiles.interest`).
+        n_interests: Most interests a profile lists.
+        min_probability: An interest with no activity in its category is listed
+            only when its posterior is at least this.
+        n_evidence: Most evidence items listed per interest.
+        segment_categories: Largest categories given their own column in the
+            segment vectors; the rest are pooled.
+        min_segments: Smallest number of segments tried.
+        max_segments: Largest number of segments tried.
+        session_gap_minutes: Idle time that ends a session.
+        embedder: The shopper's embedding from a sequential model: a callable on
+            the history, or a float array (n_users, D) indexed by the history's
+            ``user_index``. Not saved with the builder; pass it to :meth:`load`.
+        seed: Seed of the segment clustering.
+    """
+
+    def __init__(
+        self,
+        *,
+        weighting: WeightingConfig | None = None,
+        category_key: str | None = None,
+        alpha: float = 1.0,
+        background_weight: float = 0.1,
+        n_interests: int = 5,
+        min_probability: float = 0.01,
+        n_evidence: int = 3,
+        segment_categories: int = 12,
+        min_segments: int = 2,
+        max_segments: int = 8,
+        session_gap_minutes: float = 30.0,
+        embedder: Embedder | np.ndarray | None = None,
+        seed: int = 0,
+    ) -> None:
+        for name, value in (("n_interests", n_interests), ("n_evidence", n_evidence)):
+            if value < 1:
+                raise ValueError(f"{name} must be >= 1, got {value!r}")
+        if session_gap_minutes <= 0:
+            raise ValueError(f"session_gap_minutes must be > 0, got {session_gap_minutes!r}")
+        self.weighting = weighting or WeightingConfig()
+        self.category_key = category_key
+        self.alpha = alpha
+        self.background_weight = background_weight
+        self.n_interests = n_interests
+        self.min_probability = min_probability
+        self.n_evidence = n_evidence
+        self.segment_categories = segment_categories
+        self.min_segments = min_segments
+        self.max_segments = max_segments
+        self.session_gap_minutes = session_gap_minutes
+        self.embedder = embedder
+        self.seed = seed
+
+    def fit(self, snapshot: Snapshot) -> Self:
+        """Learn interest likelihoods, category price bands and segments from a snapshot."""
+        started = time.perf_counter()
+        table = item_table(snapshot, category_key=self.category_key)
+        weights = interaction_strength(
+            snapshot.seq_types,
+            snapshot.seq_times,
+            now=snapshot.reference_time,
+            config=self.weighting,
+        )
+        item_mass = np.bincount(snapshot.seq_items, weights=weights, minlength=table.n_items)
+
+        interest = NaiveBayesInterestModel(
+            alpha=self.alpha, background_weight=self.background_weight
+        )
+        self.table_: ItemTable = table
+        self.interest_ = interest.fit(table, item_mass)
+        self.prices_ = PriceBands().fit(table)
+        self._fit_segments(snapshot, item_mass)
+        logger.info(
+            "fit profile builder users=%d items=%d categories=%d segments=%d seconds=%.2f",
+            snapshot.n_users, table.n_items, table.n_categories,
+            len(self.segments_.descriptions_), time.perf_counter() - started,
+        )  # fmt: skip
+        return self
+
+    def _fit_segments(self, snapshot: Snapshot, item_mass: np.ndarray) -> None:
+        """Cluster the profile vectors of every shopper of the snapshot."""
+        category_mass = self._category_weights(np.arange(self.table_.n_items), item_mass)
+        largest = np.argsort(-category_mass, kind="stable")[: self.segment_categories]
+        columns = np.full(self.table_.n_categories, len(largest), dtype=np.int64)
+        columns[largest] = np.arange(len(largest))
+        self.segment_columns_ = columns
+        self.n_segment_columns_ = len(largest) + 1
+
+        # The same summaries that build() computes, for every shopper with events.
+        known = (self._known(h) for h in snapshot.histories())
+        summaries = [
+            self._summary(*events, now=snapshot.reference_time)
+            for events in known
+            if len(events[0])
+        ]
+        shares = np.zeros((len(summaries), self.n_segment_columns_))
+        figures = np.zeros((len(summaries), 3))
+        for row, (_, share, figure, _) in enumerate(summaries):
+            shares[row], figures[row] = share, figure
+        self.segments_ = SegmentModel(
+            min_segments=self.min_segments, max_segments=self.max_segments, seed=self.seed
+        ).fit(shares, figures, category_names=[self.table_.categories[c] for c in largest])
+
+    @property
+    def is_fitted(self) -> bool:
+        """Whether :meth:`fit` has run."""
+        return hasattr(self, "segments_")
+
+    def build(
+        self,
+        history: History,
+        *,
+        now: float,
+        user_id: str | None = None,
+        embedding: np.ndarray | None = None,
+    ) -> Profile:
+        """The profile of one shopper at time ``now``.
+
+        Events on items outside the fitted snapshot (index < 0 or past its
+        items) are ignored; with no events left the profile is
+        :meth:`Profile.empty`.
+
+        Args:
+            history: The shopper's events, oldest first, as item indices.
+            now: Unix seconds the profile describes; decay ages count from it.
+            user_id: External id to put in the profile.
+            embedding: The shopper's embedding, overriding the builder's ``embedder``.
+
+        Raises:
+            NotFittedError: :meth:`fit` has not run.
+            ValueError: ``now`` is not a finite number.
+        """
+        if not self.is_fitted:
+            raise NotFittedError("ProfileBuilder is not fitted; call fit(snapshot) first")
+        if not math.isfinite(now):
+            raise ValueError(f"now must be a finite Unix time in seconds, got {now!r}")
+        items, types, timestamps = self._known(history)
+        if len(items) == 0:
+            return Profile.empty(user_id, built_at=now)
+
+        weights, shares, figures, affinity = self._summary(items, types, timestamps, now=now)
+        posterior = self.interest_.posterior(items, weights)
+        vector = self.segments_.vectors(shares[None, :], figures[None, :])
+        segment = int(self.segments_.assign(vector)[0])
+        prices = self.table_.item_prices[items].astype(np.float64)
+        percentile = None if math.isnan(figures[0]) else float(figures[0])
+        return Profile(
+            user_id=user_id,
+            built_at=now,
+            interests=self._interests(items, types, timestamps, weights, posterior, affinity),
+            category_affinity=_named_shares(affinity, self.table_.categories),
+            brand_affinity=self._brand_affinity(items, weights),
+            price_band=band_of(percentile),
+            price_percentile=percentile,
+            activity=activity_of(
+                types, timestamps, prices, now=now, session_gap_s=self.session_gap_minutes * 60
+            ),
+            segment=self._segment(segment),
+            embedding=self._embedding(history, embedding),
+        )
+
+    def build_all(self, snapshot: Snapshot, *, now: float | None = None) -> list[Profile]:
+        """Profiles of every shopper of ``snapshot``, in user index order.
+
+        Args:
+            snapshot: A snapshot over the same items as the one fitted.
+            now: Time of the profiles; defaults to the snapshot's reference time.
+
+        Raises:
+            ValueError: The snapshot's items differ in number from the fitted ones.
+        """
+        if self.is_fitted and snapshot.n_items != self.table_.n_items:
+            raise ValueError(
+                f"snapshot.n_items must equal the fitted {self.table_.n_items} items, "
+                f"got {snapshot.n_items}"
+            )
+        at = snapshot.reference_time if now is None else now
+        users = snapshot.users
+        return [
+            self.build(snapshot.history(u), now=at, user_id=users.id(u))
+            for u in range(snapshot.n_users)
+        ]
+
+    def _known(self, history: History) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Items, types and timestamps of the events on items of the fitted snapshot."""
+        items = np.asarray(history.item_indices, dtype=np.int64)
+        known = (items >= 0) & (items < self.table_.n_items)
+        if known.all():
+            return items, history.types, history.timestamps
+        return items[known], history.types[known], history.timestamps[known]
+
+    def _summary(
+        self, items: np.ndarray, types: np.ndarray, timestamps: np.ndarray, *, now: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Event weights, segment shares, behaviour figures and category affinity.
+
+        Returns:
+            weights: float32 (n,) event weights; shares: float64 (S + 1,);
+            figures: float64 (3,) price percentile (NaN if unknown), event count,
+            purchase share; affinity: float64 (n_categories,) summing to 1 or 0.
+        """
+        weights = interaction_strength(types, timestamps, now=now, config=self.weighting)
+        affinity = self._category_weights(items, weights)
+        total = affinity.sum()
+        if total > 0:
+            affinity /= total
+
+        shares = np.bincount(
+            self.segment_columns_, weights=affinity, minlength=self.n_segment_columns_
+        )
+        percentile = self.prices_.percentile(items, weights)
+        purchases = np.count_nonzero(types == InteractionType.PURCHASE)
+        figures = np.array(
+            [np.nan if percentile is None else percentile, len(items), purchases / len(items)]
+        )
+        return weights, shares, figures, affinity
+
+    def _category_weights(self, items: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Total weight per category, float64 (n_categories,); each label gets the full weight."""
+        labels = self.table_.item_categories[items]
+        mask = labels >= 0
+        spread = np.broadcast_to(np.asarray(weights)[:, None], labels.shape)[mask]
+        return np.bincount(labels[mask], weights=spread, minlength=self.table_.n_categories)
+
+    def _brand_affinity(self, items: np.ndarray, weights: np.ndarray) -> dict[str, float]:
+        """Share of weighted activity per brand."""
+        brands = self.table_.item_brands[items]
+        known = brands >= 0
+        if not known.any():
+            return {}
+        totals = np.bincount(brands[known], weights=weights[known])
+        return _named_shares(totals / totals.sum(), self.table_.brands)
+
+    def _interests(
+        self,
+        items: np.ndarray,
+        types: np.ndarray,
+        timestamps: np.ndarray,
+        weights: np.ndarray,
+        posterior: np.ndarray,
+        affinity: np.ndarray,
+    ) -> tuple[Interest, ...]:
+        """The most probable categories, each with its evidence and price band."""
+        ranked = np.argsort(-posterior, kind="stable")[: self.n_interests]
+        chosen = [int(c) for c in ranked if affinity[c] > 0 or posterior[c] >= self.min_probability]
+        return tuple(
+            Interest(
+                category=self.table_.categories[c],
+                probability=float(posterior[c]),
+                affinity=float(affinity[c]),
+                price_band=self._category_band(items, weights, c),
+                evidence=self._evidence(items, types, timestamps, weights, c),
+            )
+            for c in chosen
+        )
+
+    def _category_band(self, items: np.ndarray, weights: np.ndarray, category: int) -> str | None:
+        """Price band among the shopper's events in one category."""
+        inside = (self.table_.item_categories[items] == category).any(axis=1)
+        if not inside.any():
+            return None
+        return band_of(self.prices_.percentile(items[inside], weights[inside]))
+
+    def _evidence(
+        self,
+        items: np.ndarray,
+        types: np.ndarray,
+        timestamps: np.ndarray,
+        weights: np.ndarray,
+        category: int,
+    ) -> tuple[Evidence, ...]:
+        """The items whose events pushed the posterior of ``category`` up the most."""
+        contributions = self.interest_.contributions(items, weights, category)
+        positive = contributions[contributions > 0].sum()
+        if positive <= 0:
+            return ()
+
+        # Several events on one item are one piece of evidence.
+        unique, inverse = np.unique(items, return_inverse=True)
+        per_item = np.bincount(inverse, weights=contributions)
+        best = [
+            u for u in np.argsort(-per_item, kind="stable")[: self.n_evidence] if per_item[u] > 0
+        ]
+        evidence = []
+        for u in best:
+            events = inverse == u
+            item = int(unique[u])
+            evidence.append(
+                Evidence(
+                    item_id=str(self.table_.item_ids[item]),
+                    title=str(self.table_.titles[item]),
+                    type=_TYPE_LABELS.get(int(types[events].max()), "unknown"),
+                    timestamp=float(timestamps[events].max()),
+                    contribution=float(per_item[u] / positive),
+                )
+            )
+        return tuple(evidence)
+
+    def _segment(self, segment: int) -> Segment | None:
+        """The segment record of a segment index (``None`` without segments)."""
+        if segment < 0:
+            return None
+        return Segment(segment_id=segment, description=self.segments_.descriptions_[segment])
+
+    def _embedding(self, history: History, explicit: np.ndarray | None) -> np.ndarray | None:
+        """The shopper's embedding: explicit, from the embedder, or ``None``."""
+        if explicit is not None:
+            return np.asarray(explicit, dtype=np.float32)
+        source = self.embedder
+        if source is None:
+            return None
+        if callable(source):
+            vector = source(history)
+            return None if vector is None else np.asarray(vector, dtype=np.float32)
+        index = history.user_index
+        if index is None or not 0 <= index < len(source):
+            return None
+        return np.asarray(source[index], dtype=np.float32)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The embedder belongs to another model and is attached again at load.
+        state = self.__dict__.copy()
+        state["embedder"] = None
+        return state
+
+    def save(self, path: Path) -> None:
+        """Write the fitted builder to a file (pickle), without its embedder."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        logger.info("saved profile builder path=%s", path)
+
+    @classmethod
+    def load(cls, path: Path, *, embedder: Embedder | np.ndarray | None = None) -> ProfileBuilder:
+        """Read a builder written by :meth:`save`, attaching ``embedder`` if given.
+
+        Raises:
+            TypeError: The file holds something other than a ProfileBuilder.
+        """
+        with path.open("rb") as handle:
+            builder = pickle.load(handle)  # noqa: S301 - our own artifact
+        if not isinstance(builder, cls):
+            raise TypeError(f"{path} must hold a {cls.__name__}, got {type(builder).__name__}")
+        builder.embedder = embedder
+        logger.info("loaded profile builder path=%s", path)
+        return builder
+
+
+def _named_shares(shares: np.ndarray, names: tuple[str, ...]) -> dict[str, float]:
+    """Non-zero shares keyed by name."""
+    return {names[int(i)]: float(shares[i]) for i in np.flatnonzero(shares > 0)}

@@ -1,0 +1,1 @@
+"""Web pages: the storefront and the operator's dashboard."""
