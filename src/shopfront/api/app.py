@@ -12,7 +12,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from shopfront import __version__
 from shopfront.api.errors import install_error_handlers
 from shopfront.api.metrics import ServiceMetrics
-from shopfront.api.routers import events, health, homepage, items, users
+from shopfront.api.routers import admin, events, feedback, health, homepage, items, profiles, users
+from shopfront.api.security import install_security
 from shopfront.api.services import Services
 from shopfront.config import Settings
 from shopfront.feedback.retrain import load_live_bundle
@@ -57,11 +58,12 @@ def create_app(
     )
     app.state.services = services
     install_error_handlers(app)
-    for module in (events, items, homepage, users, health):
+    for module in (events, items, homepage, users, profiles, feedback, admin, health):
         app.include_router(module.router)
     _install_web(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"])
+    install_security(app, settings)
     _install_timing(app, metrics)
     return app
 

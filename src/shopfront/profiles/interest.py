@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import logsumexp
 
 from shopfront.profiles.catalog import ItemTable
 
@@ -71,7 +70,7 @@ class NaiveBayesInterestModel:
 
         # Fold each item's tokens into one row of per-category log-likelihoods.
         self.item_loglik_ = np.asarray(table.features @ log_token, dtype=np.float32)
-        log_marginal = logsumexp(log_token + self.log_prior_, axis=1)
+        log_marginal = _logsumexp(log_token + self.log_prior_, axis=1)
         self.item_logmarg_ = np.asarray(table.features @ log_marginal, dtype=np.float32)
         return self
 
@@ -99,16 +98,29 @@ class NaiveBayesInterestModel:
         log_joint = self.log_joint(item_indices, weights)
         if len(log_joint) == 0:
             return log_joint
-        return np.asarray(np.exp(log_joint - logsumexp(log_joint)))
+        return np.asarray(np.exp(log_joint - _logsumexp(log_joint, axis=0)))
+
+    def log_ratio(self, item_indices: np.ndarray, categories: np.ndarray) -> np.ndarray:
+        """log P(tokens | c) - log P(tokens) per item and category, float64 (n, k).
+
+        Positive values mean that an event on the item is evidence for the
+        category; times the event weight, it is how much the event moved the
+        log-odds of the category against the shop-wide mix.
+        """
+        own = self.item_loglik_[np.ix_(item_indices, categories)]
+        return np.asarray(own - self.item_logmarg_[item_indices, None], dtype=np.float64)
 
     def contributions(
         self, item_indices: np.ndarray, weights: np.ndarray, category: int
     ) -> np.ndarray:
-        """How much each event moved the log-odds towards ``category``, float64 (n,).
-
-        The log-likelihood ratio of the event's tokens under the category against
-        their marginal over all categories, times the event weight: positive
-        values are evidence for the category.
-        """
-        ratio = self.item_loglik_[item_indices, category] - self.item_logmarg_[item_indices]
+        """How much each event moved the log-odds towards ``category``, float64 (n,)."""
+        ratio = self.log_ratio(item_indices, np.array([category]))[:, 0]
         return np.asarray(weights.astype(np.float64) * ratio)
+
+
+def _logsumexp(values: np.ndarray, *, axis: int) -> np.ndarray:
+    """log(sum(exp(values))) along ``axis``, without overflow (plain NumPy: fast on small input)."""
+    peak = values.max(axis=axis, keepdims=True)
+    peak = np.where(np.isfinite(peak), peak, 0.0)
+    total = np.log(np.exp(values - peak).sum(axis=axis, keepdims=True)) + peak
+    return np.asarray(np.squeeze(total, axis=axis))
