@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -48,3 +49,15 @@ def tiny_snapshot() -> Snapshot:
         for i in range(60)
     ]
     return snapshot_from_sequences([f"u{u}" for u in range(200)], sequences, catalog)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database URL on each supported engine (the same tests run on both)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'shop.db'}"
+        return
+    from tests.databases import postgres_database
+
+    with postgres_database() as url:
+        yield url

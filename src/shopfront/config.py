@@ -42,3 +42,22 @@ class Settings(BaseSettings):
         description="API keys and their scopes (ingest, read, admin); empty means an open service.",
     )
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS.")
+    retention_days: float | None = Field(
+        default=None,
+        gt=0,
+        description="Events and impressions older than this many days are purged; kept when unset.",
+    )
+    max_body_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body accepted (bytes); larger ones get 413.",
+    )
+    rate_limit_per_s: float | None = Field(
+        default=None,
+        gt=0,
+        description="Requests per second allowed to each API key (or client address when the "
+        "service is open), refilled continuously; no limit when unset.",
+    )
+    rate_limit_burst: int = Field(
+        default=100, ge=1, description="Requests a key may send at once before the rate applies."
+    )

@@ -6,19 +6,20 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
-from fastapi.middleware.cors import CORSMiddleware
+from fastapi import Depends, FastAPI, Request, Response
 
 from shopfront import __version__
 from shopfront.api.errors import install_error_handlers
 from shopfront.api.metrics import ServiceMetrics
 from shopfront.api.routers import admin, events, feedback, health, homepage, items, profiles, users
-from shopfront.api.security import install_security
+from shopfront.api.security import install_security, pseudonymize_user_id
 from shopfront.api.services import Services
 from shopfront.config import Settings
+from shopfront.errors import BundleError
 from shopfront.feedback.retrain import load_live_bundle
 from shopfront.homepage.service import BundleHolder, HomepageService
 from shopfront.ingest.batch import EventIngestor
+from shopfront.privacy.pseudonymization import pseudonymizer_from_settings
 from shopfront.store.store import Store
 
 logger = logging.getLogger(__name__)
@@ -40,14 +41,16 @@ def create_app(
     settings = settings or Settings()
     store = store or Store(settings.db_url)
     if holder is None:
-        holder = BundleHolder(load_live_bundle(store))
+        holder = _initial_holder(store)
+    pseudonymizer = pseudonymizer_from_settings(settings)
     services = Services(
         settings=settings,
         store=store,
         holder=holder,
-        ingestor=EventIngestor(store),
+        ingestor=EventIngestor(store, pseudonymize=pseudonymizer),
         homepages=HomepageService(store, holder),
     )
+    services.extras["pseudonymizer"] = pseudonymizer
     metrics = ServiceMetrics()
     services.extras["metrics"] = metrics
 
@@ -58,14 +61,23 @@ def create_app(
     )
     app.state.services = services
     install_error_handlers(app)
+    # Every route naming a shopper in its path gets the stored id (pseudonym when on).
+    privacy = [Depends(pseudonymize_user_id)]
     for module in (events, items, homepage, users, profiles, feedback, admin, health):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=privacy)
     _install_web(app)
-    if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"])
     install_security(app, settings)
     _install_timing(app, metrics)
     return app
+
+
+def _initial_holder(store: Store) -> BundleHolder:
+    """The live bundle, or none when it cannot be loaded: ingest must go on regardless."""
+    try:
+        return BundleHolder(load_live_bundle(store))
+    except BundleError:
+        logger.exception("live bundle cannot be loaded; serving without one until the next swap")
+        return BundleHolder()
 
 
 def _install_web(app: FastAPI) -> None:

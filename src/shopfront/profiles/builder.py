@@ -310,59 +310,82 @@ class ProfileBuilder:
     ) -> tuple[Interest, ...]:
         """The most probable categories, each with its evidence and price band."""
         ranked = np.argsort(-posterior, kind="stable")[: self.n_interests]
-        chosen = [int(c) for c in ranked if affinity[c] > 0 or posterior[c] >= self.min_probability]
+        keep = (affinity[ranked] > 0) | (posterior[ranked] >= self.min_probability)
+        chosen = ranked[keep]
+        if len(chosen) == 0:
+            return ()
+
+        # Several events on one item are one piece of evidence: aggregate per item.
+        unique, inverse = np.unique(items, return_inverse=True)
+        item_weights = np.bincount(inverse, weights=weights)
+        support = item_weights[:, None] * self.interest_.log_ratio(unique, chosen)
+        evidence = self._evidence(unique, inverse, types, timestamps, support)
+
+        bands = self._category_bands(unique, item_weights, chosen)
         return tuple(
             Interest(
                 category=self.table_.categories[c],
                 probability=float(posterior[c]),
                 affinity=float(affinity[c]),
-                price_band=self._category_band(items, weights, c),
-                evidence=self._evidence(items, types, timestamps, weights, c),
+                price_band=bands[j],
+                evidence=evidence[j],
             )
-            for c in chosen
+            for j, c in enumerate(chosen.tolist())
         )
 
-    def _category_band(self, items: np.ndarray, weights: np.ndarray, category: int) -> str | None:
-        """Price band among the shopper's events in one category."""
-        inside = (self.table_.item_categories[items] == category).any(axis=1)
-        if not inside.any():
-            return None
-        return band_of(self.prices_.percentile(items[inside], weights[inside]))
+    def _category_bands(
+        self, unique: np.ndarray, item_weights: np.ndarray, chosen: np.ndarray
+    ) -> list[str | None]:
+        """Price band among the shopper's items of each chosen category."""
+        labels = self.table_.item_categories[unique]
+        members = (labels[:, :, None] == chosen[None, None, :]).any(axis=1)
+        percentiles = self.prices_.group_percentiles(unique, item_weights, members)
+        return [band_of(p) for p in percentiles]
 
     def _evidence(
         self,
-        items: np.ndarray,
+        unique: np.ndarray,
+        inverse: np.ndarray,
         types: np.ndarray,
         timestamps: np.ndarray,
-        weights: np.ndarray,
-        category: int,
-    ) -> tuple[Evidence, ...]:
-        """The items whose events pushed the posterior of ``category`` up the most."""
-        contributions = self.interest_.contributions(items, weights, category)
-        positive = contributions[contributions > 0].sum()
-        if positive <= 0:
-            return ()
+        support: np.ndarray,
+    ) -> list[tuple[Evidence, ...]]:
+        """For each interest, the items whose events pushed its posterior up the most.
 
-        # Several events on one item are one piece of evidence.
-        unique, inverse = np.unique(items, return_inverse=True)
-        per_item = np.bincount(inverse, weights=contributions)
-        best = [
-            u for u in np.argsort(-per_item, kind="stable")[: self.n_evidence] if per_item[u] > 0
-        ]
-        evidence = []
-        for u in best:
-            events = inverse == u
-            item = int(unique[u])
-            evidence.append(
+        Args:
+            unique: int (U,) distinct items of the history.
+            inverse: int (n,) position in ``unique`` of each event's item.
+            types: int (n,) event types.
+            timestamps: float (n,) event times.
+            support: float (U, k) weighted log-likelihood ratio of each item for
+                each interest; the positive part is the interest's evidence.
+
+        Returns:
+            One tuple per interest, strongest item first.
+        """
+        strongest = np.zeros(len(unique), dtype=np.int64)
+        np.maximum.at(strongest, inverse, types.astype(np.int64))
+        latest = np.full(len(unique), -np.inf)
+        np.maximum.at(latest, inverse, timestamps)
+
+        positive = np.where(support > 0, support, 0.0)
+        shares = positive / np.maximum(positive.sum(axis=0), 1e-300)
+        best = np.argsort(-positive, axis=0, kind="stable")[: self.n_evidence].T.tolist()
+        item_ids, titles = self.table_.item_ids, self.table_.titles
+        return [
+            tuple(
                 Evidence(
-                    item_id=str(self.table_.item_ids[item]),
-                    title=str(self.table_.titles[item]),
-                    type=_TYPE_LABELS.get(int(types[events].max()), "unknown"),
-                    timestamp=float(timestamps[events].max()),
-                    contribution=float(per_item[u] / positive),
+                    item_id=str(item_ids[unique[u]]),
+                    title=str(titles[unique[u]]),
+                    type=_TYPE_LABELS.get(int(strongest[u]), "unknown"),
+                    timestamp=float(latest[u]),
+                    contribution=float(shares[u, j]),
                 )
+                for u in column
+                if positive[u, j] > 0
             )
-        return tuple(evidence)
+            for j, column in enumerate(best)
+        ]
 
     def _segment(self, segment: int) -> Segment | None:
         """The segment record of a segment index (``None`` without segments)."""

@@ -46,11 +46,36 @@ class PriceBands:
 
     def percentile(self, item_indices: np.ndarray, weights: np.ndarray) -> float | None:
         """Weighted median price percentile of the events, ``None`` without prices."""
+        members = np.ones((len(item_indices), 1), dtype=bool)
+        return self.group_percentiles(item_indices, weights, members)[0]
+
+    def group_percentiles(
+        self, item_indices: np.ndarray, weights: np.ndarray, members: np.ndarray
+    ) -> list[float | None]:
+        """Weighted median price percentile within each of several groups of events.
+
+        Args:
+            item_indices: int (n,) items of the events.
+            weights: float (n,) event weights.
+            members: bool (n, k), which events belong to each group.
+
+        Returns:
+            k percentiles, ``None`` for a group without priced items.
+        """
         values = self.item_percentile_[item_indices]
-        known = np.isfinite(values)
-        if not known.any():
-            return None
-        return weighted_median(values[known], weights[known])
+        order = np.argsort(values, kind="stable")
+        values = values[order]
+        known = np.isfinite(values) & (weights[order] > 0)
+        mass = np.where(known, weights[order], 0.0)[:, None] * members[order]
+
+        # The weighted median is the first value whose cumulative weight reaches half.
+        cumulative = np.cumsum(mass, axis=0)
+        totals = cumulative[-1] if len(cumulative) else np.zeros(members.shape[1])
+        positions = (cumulative < totals / 2).sum(axis=0)
+        return [
+            float(values[p]) if total > 0 else None
+            for p, total in zip(positions.tolist(), totals.tolist(), strict=True)
+        ]
 
 
 def band_of(percentile: float | None) -> str | None:
@@ -58,14 +83,6 @@ def band_of(percentile: float | None) -> str | None:
     if percentile is None:
         return None
     return PRICE_BANDS[min(int(percentile * 3), 2)]
-
-
-def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
-    """The value at which the cumulative weight first reaches half of the total."""
-    order = np.argsort(values, kind="stable")
-    cumulative = np.cumsum(weights[order], dtype=np.float64)
-    position = int(np.searchsorted(cumulative, cumulative[-1] / 2))
-    return float(values[order][min(position, len(values) - 1)])
 
 
 def _midrank_percentiles(reference: np.ndarray, prices: np.ndarray) -> np.ndarray:

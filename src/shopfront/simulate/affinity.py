@@ -65,16 +65,16 @@ class AffinityModel:
         """float64 interest in each item's categories, relative to the user's strongest."""
         sub = self.sub_relative[users, self.item_subs[items]]
         top = self.top_relative[users, self.item_tops[items]]
-        return 0.7 * sub + 0.3 * top
+        return np.asarray(0.7 * sub + 0.3 * top)
 
     def brand_match(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
         """float64, 1 where the item's brand is one of the user's favourites."""
-        return self.favourite_brands[users, self.item_brands[items]].astype(np.float64)
+        return np.asarray(self.favourite_brands[users, self.item_brands[items]], np.float64)
 
     def price_match(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
         """float64 in (0, 1], how close each price is to the user's preferred level."""
         distance = (self.item_log_ratios[items] - self.log_levels[users]) / self.widths[users]
-        return np.exp(-0.5 * distance**2)
+        return np.asarray(np.exp(-0.5 * distance**2))
 
     def score(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
         """float32 affinity in [0, 1] of each (user index, item index) pair."""

@@ -53,7 +53,9 @@ def simulate_bots(
         np.ones(len(catalog)),
         n_groups=1,
     )
-    items = everything.sample(np.zeros(len(times), dtype=np.int64), rng.random(len(times)), until=times)
+    items = everything.sample(
+        np.zeros(len(times), dtype=np.int64), rng.random(len(times)), until=times
+    )
     users = bots[np.repeat(day_bots, n_views)]
     logger.debug("simulated bots=%d views=%d", len(bots), len(times))
     return EventColumns.of(users, items, InteractionType.VIEW, times)

@@ -14,8 +14,10 @@ geometric number of views, about half a minute apart. Each view is one of:
 Only items released by the time of the view can be drawn. Each view is then
 clicked, carted and bought with chances that rise with the shopper's affinity to
 the item (see :mod:`~shopfront.simulate.affinity`), rescaled so that the shop
-lands near the configured funnel rates. Out-of-stock items are never carted, and
-a durable item is bought at most once per shopper.
+lands near the configured funnel rates. Out-of-stock items are never carted.
+Browsing buys an item at most once per shopper (a second cart of it is left
+unbought): consumables come back through :mod:`~shopfront.simulate.repurchase`,
+on their own schedule.
 
 Everything is done on whole arrays of sessions and views; nothing loops per event.
 """
@@ -99,7 +101,7 @@ def _view_times(starts: np.ndarray, lengths: np.ndarray, rng: np.random.Generato
     # A running sum over all views, restarted at each session's first view.
     elapsed = np.cumsum(gaps)
     session_of_view = np.repeat(np.arange(len(starts)), lengths)
-    return starts[session_of_view] + elapsed - elapsed[first][session_of_view]
+    return np.asarray(starts[session_of_view] + elapsed - elapsed[first][session_of_view])
 
 
 def _choose_items(
@@ -157,7 +159,7 @@ def _best_of_proposals(
     appeal += rng.gumbel(size=n * N_PROPOSALS)
 
     best = np.argmax(appeal.reshape(N_PROPOSALS, n), axis=0)
-    return proposals.reshape(N_PROPOSALS, n)[best, np.arange(n)]
+    return np.asarray(proposals.reshape(N_PROPOSALS, n)[best, np.arange(n)])
 
 
 def _run_funnel(
@@ -183,7 +185,7 @@ def _run_funnel(
 
     bought = rng.random(len(carts)) < _calibrated(0.5 + price[carted], config.purchase_rate)
     purchases = _follow(carts.select(bought), InteractionType.PURCHASE, 120.0, rng)
-    purchases = purchases.select(_first_durable_purchases(purchases, catalog))
+    purchases = purchases.select(_first_purchases(purchases, len(catalog)))
     return EventColumns.concat([views, clicks, carts, purchases])
 
 
@@ -206,11 +208,11 @@ def _follow(
     return EventColumns.of(events.users, events.items, interaction_type, times)
 
 
-def _first_durable_purchases(purchases: EventColumns, catalog: CatalogTable) -> np.ndarray:
-    """bool mask keeping every consumable purchase and each shopper's first of a durable."""
-    keys = purchases.users * len(catalog) + purchases.items
+def _first_purchases(purchases: EventColumns, n_items: int) -> np.ndarray:
+    """bool mask keeping each shopper's first purchase of each item."""
+    keys = purchases.users * n_items + purchases.items
     order = np.argsort(purchases.timestamps, kind="stable")
     _, first = np.unique(keys[order], return_index=True)
     keep = np.zeros(len(purchases), dtype=bool)
     keep[order[first]] = True
-    return keep | catalog.is_consumable[purchases.items]
+    return keep

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -68,23 +69,23 @@ class CatalogTable:
     def __len__(self) -> int:
         return len(self.item_ids)
 
-    @property
+    @cached_property
     def tops(self) -> np.ndarray:
         """int array, the top-level category index of each item."""
-        return SUB_TOPS[self.subs]
+        return np.asarray(SUB_TOPS[self.subs])
 
-    @property
+    @cached_property
     def is_consumable(self) -> np.ndarray:
         """bool array, whether each item is re-bought after an interval."""
-        return ~np.isnan(SUB_REPURCHASE_DAYS[self.subs])
+        return np.asarray(~np.isnan(SUB_REPURCHASE_DAYS[self.subs]))
 
-    @property
+    @cached_property
     def log_price_ratios(self) -> np.ndarray:
         """float64 log of each price over its sub-category's median catalog price."""
         medians = np.ones(N_SUBS)
         for sub in np.unique(self.subs):
             medians[sub] = np.median(self.prices[self.subs == sub])
-        return np.log(self.prices / medians[self.subs])
+        return np.asarray(np.log(self.prices / medians[self.subs]))
 
     @classmethod
     def from_items(cls, items: Sequence[Item]) -> CatalogTable:

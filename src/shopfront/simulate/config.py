@@ -25,46 +25,63 @@ class SimulationConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    n_users: int = Field(5_000, ge=1, description="Number of shoppers, bots included.")
-    n_items: int = Field(12_000, ge=200, le=200_000, description="Number of catalog items.")
-    days: int = Field(56, ge=1, le=730, description="Length of the simulated period in days.")
-    seed: int = Field(0, ge=0, description="Seed of every random draw.")
+    n_users: int = Field(default=5_000, ge=1, description="Number of shoppers, bots included.")
+    n_items: int = Field(default=12_000, ge=200, le=200_000, description="Number of catalog items.")
+    days: int = Field(
+        default=56, ge=1, le=730, description="Length of the simulated period in days."
+    )
+    seed: int = Field(default=0, ge=0, description="Seed of every random draw.")
     start: datetime = Field(
-        datetime(2026, 9, 1, tzinfo=UTC), description="First instant of the period (UTC)."
+        default=datetime(2026, 9, 1, tzinfo=UTC), description="First instant of the period (UTC)."
     )
     sessions_per_week: float = Field(
-        2.0, gt=0, description="Mean number of browsing sessions a shopper starts a week."
+        default=2.0, gt=0, description="Mean number of browsing sessions a shopper starts a week."
     )
     views_per_session: float = Field(
-        6.0, ge=1, description="Mean number of item views in one session."
+        default=6.0, ge=1, description="Mean number of item views in one session."
     )
     focus_share: float = Field(
-        0.6, ge=0, le=1, description="Share of a session's views in the session's main category."
+        default=0.6,
+        ge=0,
+        le=1,
+        description="Share of a session's views in the session's main category.",
     )
     popular_share: float = Field(
-        0.15, ge=0, le=1, description="Share of views on popular items regardless of taste."
+        default=0.15, ge=0, le=1, description="Share of views on popular items regardless of taste."
     )
     new_arrival_share: float = Field(
-        0.05, ge=0, le=1, description="Share of views on new arrivals of the shopper's tastes."
+        default=0.05,
+        ge=0,
+        le=1,
+        description="Share of views on new arrivals of the shopper's tastes.",
     )
-    click_rate: float = Field(0.30, gt=0, lt=1, description="Target share of views clicked.")
-    cart_rate: float = Field(0.10, gt=0, lt=1, description="Target share of clicks carted.")
-    purchase_rate: float = Field(0.40, gt=0, lt=1, description="Target share of carts bought.")
+    click_rate: float = Field(
+        default=0.30, gt=0, lt=1, description="Target share of views clicked."
+    )
+    cart_rate: float = Field(default=0.10, gt=0, lt=1, description="Target share of clicks carted.")
+    purchase_rate: float = Field(
+        default=0.40, gt=0, lt=1, description="Target share of carts bought."
+    )
     rebuy_probability: float = Field(
-        0.75, ge=0, le=1, description="Chance that a consumable is bought again when it runs out."
+        default=0.75,
+        ge=0,
+        le=1,
+        description="Chance that a consumable is bought again when it runs out.",
     )
     new_arrival_fraction: float = Field(
-        0.08, ge=0, lt=1, description="Share of the catalog released during the period."
+        default=0.08, ge=0, lt=1, description="Share of the catalog released during the period."
     )
     out_of_stock_fraction: float = Field(
-        0.05, ge=0, lt=1, description="Share of items out of stock (viewable, not buyable)."
+        default=0.05, ge=0, lt=1, description="Share of items out of stock (viewable, not buyable)."
     )
-    bot_fraction: float = Field(0.01, ge=0, lt=1, description="Share of users that are bots.")
+    bot_fraction: float = Field(
+        default=0.01, ge=0, lt=1, description="Share of users that are bots."
+    )
     bot_views_per_day: tuple[int, int] = Field(
-        (600, 1_000), description="Range of a bot's views on each of its active days."
+        default=(600, 1_000), description="Range of a bot's views on each of its active days."
     )
     bot_active_days: tuple[int, int] = Field(
-        (1, 4), description="Range of the number of consecutive days a bot is active."
+        default=(1, 4), description="Range of the number of consecutive days a bot is active."
     )
 
     @field_validator("start")

@@ -2,7 +2,8 @@
 
 A shopper's interest in top-level categories is a Dirichlet draw over two to
 four of them; within each, a second Dirichlet spreads it over sub-categories,
-and sub-categories under 2 % of the interest are dropped. Favourite brands are
+and sub-categories under 3 % of the interest are dropped (but for the
+strongest of each of those top-level categories). Favourite brands are
 those of a few items drawn from the shopper's sub-categories. The preferred price
 band is relative: a level times the median price of the item's sub-category,
 with a width in log units, so one band speaks for lipsticks and headphones alike.
@@ -23,7 +24,7 @@ from shopfront.simulate.config import SimulationConfig
 from shopfront.simulate.lexicon import TOP_CATEGORIES
 from shopfront.simulate.sampling import GroupedSampler
 
-MIN_SUB_WEIGHT = 0.02
+MIN_SUB_WEIGHT = 0.03
 """Sub-categories with less of a shopper's interest than this are dropped from the taste."""
 
 
@@ -34,7 +35,7 @@ class ShopperTaste:
     Attributes:
         top_categories: Interest per top-level category, highest first; sums to 1.
         sub_categories: Interest per sub-category path, highest first; sums to 1.
-        brands: Favourite brands.
+        brands: Favourite brands, sorted by name.
         price_level: Preferred price as a multiple of the sub-category's median price.
         price_width: Half-width of the preferred band, in natural-log units.
         sessions_per_week: Mean number of browsing sessions a week.
@@ -123,7 +124,9 @@ class TasteTable:
             str(user_id): ShopperTaste(
                 top_categories=_ranked(TOP_CATEGORIES, tops[u]),
                 sub_categories=_ranked(SUB_PATHS, self.sub_weights[u]),
-                brands=tuple(brand_names[b] for b in np.flatnonzero(self.favourite_brands[u])),
+                brands=tuple(
+                    sorted(brand_names[b] for b in np.flatnonzero(self.favourite_brands[u]))
+                ),
                 price_level=float(self.price_levels[u]),
                 price_width=float(self.price_widths[u]),
                 sessions_per_week=float(self.sessions_per_week[u]),
@@ -203,7 +206,7 @@ def draw_rows(cumulative: np.ndarray, rows: np.ndarray, uniforms: np.ndarray) ->
     # Shifting row r by r makes one sorted array, so all draws are one binary search.
     flat = (cumulative + np.arange(n_rows)[:, None]).ravel()
     drawn = np.searchsorted(flat, rows + uniforms, "right") - rows * n_columns
-    return np.clip(drawn, 0, n_columns - 1)
+    return np.asarray(np.clip(drawn, 0, n_columns - 1))
 
 
 def _sub_weights(n_users: int, rng: np.random.Generator) -> np.ndarray:
@@ -214,13 +217,16 @@ def _sub_weights(n_users: int, rng: np.random.Generator) -> np.ndarray:
     tops /= tops.sum(axis=1, keepdims=True)
 
     # Dirichlet within each top-level category: gamma draws normalized per top.
-    inner = rng.gamma(0.7, size=(n_users, N_SUBS)) + 1e-12
+    inner = rng.gamma(0.35, size=(n_users, N_SUBS)) + 1e-12
     inner_totals = np.zeros((n_users, N_TOPS))
     np.add.at(inner_totals.T, SUB_TOPS, inner.T)
     weights = tops[:, SUB_TOPS] * inner / inner_totals[:, SUB_TOPS]
 
-    weights[weights < MIN_SUB_WEIGHT] = 0.0
-    return weights / weights.sum(axis=1, keepdims=True)
+    # Drop faint sub-categories, but keep the strongest of each chosen top-level category.
+    top_first = np.searchsorted(SUB_TOPS, np.arange(N_TOPS))
+    strongest = np.maximum.reduceat(weights, top_first, axis=1)[:, SUB_TOPS]
+    weights[(weights < MIN_SUB_WEIGHT) & (weights < strongest)] = 0.0
+    return np.asarray(weights / weights.sum(axis=1, keepdims=True))
 
 
 def _favourite_brands(
@@ -228,9 +234,7 @@ def _favourite_brands(
 ) -> np.ndarray:
     """(users, brands) bool: the brands of 2–4 popular items from each user's tastes."""
     n_users = len(sub_weights)
-    sampler = GroupedSampler(
-        catalog.subs, catalog.created_at, catalog.popularity, n_groups=N_SUBS
-    )
+    sampler = GroupedSampler(catalog.subs, catalog.created_at, catalog.popularity, n_groups=N_SUBS)
     n_draws = 4
     users = np.repeat(np.arange(n_users), n_draws)
     subs = draw_rows(np.cumsum(sub_weights, axis=1), users, rng.random(len(users)))

@@ -54,6 +54,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: bulk inserts touch many index pages
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from shopfront.errors import StoreUnavailableError
 from shopfront.store import schema
@@ -125,10 +126,15 @@ class Store:
             return 0
         rows = [_event_row(interaction) for interaction in interactions]
         user_rows = [{"user_id": u} for u in dict.fromkeys(r["user_id"] for r in rows)]
-        events = self._insert(schema.events).on_conflict_do_nothing(index_elements=["event_id"])
+        events = (
+            self._insert(schema.events)
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(schema.events.c.event_id)
+        )
         users = self._insert(schema.users).on_conflict_do_nothing(index_elements=["user_id"])
         with self._begin() as connection:
-            inserted = connection.execute(events, rows).rowcount
+            # RETURNING lists only the new rows, on both engines (rowcount is not portable).
+            inserted = len(connection.execute(events, rows).all())
             connection.execute(users, user_rows)
         return int(inserted)
 
@@ -149,6 +155,8 @@ class Store:
         rows = list(zip(event_ids, user_ids, item_ids, types, timestamps, strict=True))
         if not rows:
             return 0
+        # Rows in (user, time) order touch the history index page by page, not at random.
+        rows.sort(key=lambda row: (row[1], row[4]))
         mark = "?" if self.dialect == "sqlite" else "%s"
         events_sql = (
             "INSERT INTO events (event_id, user_id, item_id, type, timestamp) "
@@ -270,6 +278,38 @@ class Store:
         with self._connect() as connection:
             return set(connection.execute(query).scalars())
 
+    # Retention -------------------------------------------------------------------------
+
+    def purge_before(self, cutoff: float, *, chunk: int = 5000) -> dict[str, int]:
+        """Delete events and impressions older than ``cutoff`` (Unix seconds).
+
+        Events go in chunks of ``chunk``, each its own transaction, so ingest
+        goes on meanwhile. Users left without any event lose their row, and
+        tombstones older than the cutoff are dropped too. Returns the rows
+        deleted per table.
+        """
+        columns = schema.events.c
+        with self._connect() as connection:
+            old = select(columns.seq).where(columns.timestamp < cutoff)
+            seqs = connection.execute(old).scalars().all()
+        events = 0
+        for start in range(0, len(seqs), chunk):
+            batch = seqs[start : start + chunk]
+            with self._begin() as connection:
+                events += connection.execute(
+                    delete(schema.events).where(columns.seq.in_(batch))
+                ).rowcount
+
+        users = schema.users.c
+        has_events = select(columns.seq).where(columns.user_id == users.user_id).exists()
+        forgotten = (users.deleted_at.is_(None) & ~has_events) | (users.deleted_at < cutoff)
+        with self._begin() as connection:
+            impressions = connection.execute(
+                delete(schema.impressions).where(schema.impressions.c.served_at < cutoff)
+            ).rowcount
+            removed_users = connection.execute(delete(schema.users).where(forgotten)).rowcount
+        return {"events": int(events), "impressions": int(impressions), "users": int(removed_users)}
+
     # Model bundles ---------------------------------------------------------------------
 
     def register_bundle(self, version: str, path: str, *, metrics: dict[str, Any]) -> None:
@@ -324,16 +364,22 @@ class Store:
         """A dialect insert that supports ``on_conflict_*``."""
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
 
-    def _connect(self) -> Any:
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        """A connection; losing the database, even mid-query, raises StoreUnavailableError."""
         try:
-            return self.engine.connect()
-        except OperationalError as error:
+            with self.engine.connect() as connection:
+                yield connection
+        except (OperationalError, InterfaceError) as error:
             raise StoreUnavailableError(f"database {self.engine.url!r} is unreachable") from error
 
-    def _begin(self) -> Any:
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        """A transaction, committed on exit; errors as in :meth:`_connect`."""
         try:
-            return self.engine.begin()
-        except OperationalError as error:
+            with self.engine.begin() as connection:
+                yield connection
+        except (OperationalError, InterfaceError) as error:
             raise StoreUnavailableError(f"database {self.engine.url!r} is unreachable") from error
 
 

@@ -80,6 +80,12 @@ class SequenceWindows:
     def __len__(self) -> int:
         return len(self.lengths)
 
+    def target_counts(self, n_items: int) -> np.ndarray:
+        """int64 (N,) how often each item is a training target."""
+        real = self.slots[:, :-1] > 0
+        targets = self.slots[:, 1:][real]
+        return np.bincount(targets - 1, minlength=n_items).astype(np.int64)
+
     @property
     def n_targets(self) -> int:
         """Number of (prefix, next item) training examples."""

@@ -17,12 +17,12 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Sequence
 from typing import Any, Self
 
 import numpy as np
-import scipy.sparse as sp
 import torch
 
 from shopfront.errors import ValidationError
@@ -38,6 +38,7 @@ from shopfront.models.sequential.trainer import (
     last_logits,
     train_network,
 )
+from shopfront.models.transitions import transition_counts
 from shopfront.prep.snapshot import History, Snapshot
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,9 @@ class SequentialCandidateGenerator(CandidateGenerator):
         batch_size: Windows per training step.
         learning_rate: AdamW learning rate.
         weight_decay: AdamW weight decay.
+        negatives: Uniform negatives of a sampled softmax (with the batch's
+            targets, logQ-corrected); 0 trains with the full softmax over the
+            whole catalog, better but about four times slower on a CPU.
         transition_weight: Weight of the log count of "last item → next item"
             transitions added to the log-softmax scores (0 disables).
         num_threads: Torch CPU threads to set at fit (0 leaves the setting alone).
@@ -101,6 +105,7 @@ class SequentialCandidateGenerator(CandidateGenerator):
         batch_size: int = 256,
         learning_rate: float = 1e-3,
         weight_decay: float = 0.0,
+        negatives: int = 2048,
         transition_weight: float = 0.0,
         num_threads: int = 0,
         device: str = "auto",
@@ -125,6 +130,7 @@ class SequentialCandidateGenerator(CandidateGenerator):
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
+        self.negatives = negatives
         self.transition_weight = transition_weight
         self.num_threads = num_threads
         self.device = device
@@ -156,9 +162,10 @@ class SequentialCandidateGenerator(CandidateGenerator):
             train_network(network, windows, config, device)
 
         self.network_ = network.eval()
+        self.item_table_ = _item_table(network)
         self.training_ = outcome
         self.popularity_ = np.log1p(snapshot.item_counts()).astype(np.float32)
-        self.transitions_ = transition_matrix(snapshot) if self.transition_weight else None
+        self.transitions_ = transition_counts(snapshot) if self.transition_weight else None
         self.n_items_ = snapshot.n_items
         logger.info(
             "fitted sequential model items=%d best_epoch=%d valid_ndcg@10=%.4f",
@@ -174,7 +181,7 @@ class SequentialCandidateGenerator(CandidateGenerator):
         device = next(self.network_.parameters()).device
         for start in range(0, len(histories), batch_size):
             batch = histories[start : start + batch_size]
-            logits = last_logits(self.network_, batch, device)
+            logits = last_logits(self.network_, batch, device, self.item_table_)
             scores[start : start + batch_size] = torch.log_softmax(logits, dim=1).cpu().numpy()
 
         # Shoppers with no (known) history get the popularity order.
@@ -188,14 +195,17 @@ class SequentialCandidateGenerator(CandidateGenerator):
         """Pickle the network from the CPU, whatever device it trained on."""
         state = self.__dict__.copy()
         if "network_" in state:
-            state["network_"] = _moved(state["network_"], torch.device("cpu"))
+            state["network_"] = copy.deepcopy(state["network_"]).cpu()
+            state["item_table_"] = state["item_table_"].cpu()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Restore onto the configured device when it exists here, else the CPU."""
         self.__dict__.update(state)
         if "network_" in state:
-            self.network_ = _moved(state["network_"], _resolve_device(self.device)).eval()
+            device = _resolve_device(self.device)
+            self.network_ = self.network_.to(device).eval()
+            self.item_table_ = self.item_table_.to(device)
 
     def _transition_scores(self, histories: Sequence[History]) -> np.ndarray:
         """float32 (B, n_items): log(1 + count) of transitions from each last item."""
@@ -261,6 +271,7 @@ class SequentialCandidateGenerator(CandidateGenerator):
             batch_size=self.batch_size,
             learning_rate=self.learning_rate,
             weight_decay=self.weight_decay,
+            negatives=self.negatives,
             seed=self.seed,
         )
 
@@ -316,21 +327,6 @@ def attribute_token_slots(snapshot: Snapshot) -> np.ndarray:
     return slots
 
 
-def transition_matrix(snapshot: Snapshot) -> sp.csr_matrix:
-    """float32 CSR (n_items, n_items): counts of item a directly followed by item b."""
-    same_user = np.ones(len(snapshot.seq_items), dtype=bool)
-    same_user[snapshot.seq_offsets[:-1]] = False  # a user's first item follows nothing
-    following = np.flatnonzero(same_user)
-    previous = snapshot.seq_items[following - 1]
-    shape = (snapshot.n_items, snapshot.n_items)
-    matrix = sp.csr_matrix(
-        (np.ones(len(following), dtype=np.float32), (previous, snapshot.seq_items[following])),
-        shape=shape,
-    )
-    matrix.sum_duplicates()
-    return matrix
-
-
 def _resolve_device(device: str) -> torch.device:
     """``"auto"`` → CUDA when available, else CPU; an absent CUDA falls back to CPU."""
     if device not in ("auto", "cpu", "cuda"):
@@ -340,17 +336,8 @@ def _resolve_device(device: str) -> torch.device:
     return torch.device("cuda")
 
 
-def _moved(network: SequentialNetwork, device: torch.device) -> SequentialNetwork:
-    """The network on ``device`` (a copy when it has to move)."""
-    current = next(network.parameters()).device
-    if current == device:
-        return network
-    clone: SequentialNetwork = copy_network(network)
-    return clone.to(device)
-
-
-def copy_network(network: SequentialNetwork) -> SequentialNetwork:
-    """A deep copy of the network."""
-    import copy
-
-    return copy.deepcopy(network)
+@torch.no_grad()
+def _item_table(network: SequentialNetwork) -> torch.Tensor:
+    """float32 (N, D) item vectors of a trained network, computed once for serving."""
+    network.eval()
+    return network.item_encoder.table().detach()

@@ -5,9 +5,9 @@ A attribute-token slots, T text-embedding size (384 for MiniLM), P real
 (non-padding) positions of a batch.
 
 Item slots are shifted by one so that slot 0 is padding: item index ``i`` is
-slot ``i + 1``. The item table fuses, per item, a learned id embedding, the mean
-of its attribute-token embeddings and a projection of its (frozen) text
-embedding; the same table embeds the input sequence and scores the output
+slot ``i + 1``. An item's vector fuses a learned id embedding, the mean of its
+attribute-token embeddings and a projection of its (frozen) text embedding; the
+same vectors embed the input sequence and score the output, ``score = h · v``
 (tied embeddings, as in SASRec: Kang & McAuley, "Self-Attentive Sequential
 Recommendation", ICDM 2018). Because attributes and text are shared across
 items, an item without training interactions still gets a meaningful vector.
@@ -57,7 +57,9 @@ class NetworkConfig:
 
 
 class ItemEncoder(nn.Module):
-    """The (N + 1, D) item table: id + attributes + text, slot 0 all zeros.
+    """Item vectors from slots: id + mean attribute embedding + projected text.
+
+    Slot 0 (padding) maps to the zero vector.
 
     Args:
         config: Network sizes.
@@ -80,21 +82,28 @@ class ItemEncoder(nn.Module):
             n_tokens = int(attribute_slots.max()) + 1
             self.attribute_embedding = nn.Embedding(n_tokens, config.hidden, padding_idx=0)
             nn.init.normal_(self.attribute_embedding.weight, std=0.02)
-            self.register_buffer("attribute_slots", torch.from_numpy(attribute_slots))
+            padded = np.vstack([np.zeros((1, attribute_slots.shape[1]), np.int64), attribute_slots])
+            self.register_buffer("attribute_slots", torch.from_numpy(padded))
         if text_embeddings is not None:
             self.text_projection = nn.Linear(text_embeddings.shape[1], config.hidden, bias=False)
-            self.register_buffer("text_embeddings", torch.from_numpy(text_embeddings))
+            padded_text = np.vstack([np.zeros((1, text_embeddings.shape[1]), np.float32), text_embeddings])
+            self.register_buffer("text_embeddings", torch.from_numpy(padded_text))
 
-    def forward(self) -> torch.Tensor:
-        """float32 (N + 1, D), row 0 (padding) zero."""
-        table = self.id_embedding.weight[1:]
+    def forward(self, slots: torch.Tensor) -> torch.Tensor:
+        """float32 (*S, D) vectors of int64 (*S) slots; zero at slot 0."""
+        vectors = self.id_embedding(slots)
         if self.attribute_embedding is not None:
-            slots = self.attribute_slots
-            counts = (slots > 0).sum(dim=1, keepdim=True).clamp(min=1)
-            table = table + self.attribute_embedding(slots).sum(dim=1) / counts
+            tokens = self.attribute_slots[slots]  # (*S, A)
+            counts = (tokens > 0).sum(dim=-1, keepdim=True).clamp(min=1)
+            vectors = vectors + self.attribute_embedding(tokens).sum(dim=-2) / counts
         if self.text_projection is not None:
-            table = table + self.text_projection(self.text_embeddings)
-        return torch.cat([table.new_zeros(1, table.shape[1]), table], dim=0)
+            vectors = vectors + self.text_projection(self.text_embeddings[slots])
+        return vectors
+
+    def table(self) -> torch.Tensor:
+        """float32 (N, D) vectors of every item, in item-index order."""
+        slots = torch.arange(1, self.id_embedding.num_embeddings, device=self.id_embedding.weight.device)
+        return self(slots)
 
 
 class TransformerBlock(nn.Module):
@@ -192,31 +201,21 @@ class SequentialNetwork(nn.Module):
         self.item_encoder = ItemEncoder(config, attribute_slots, text_embeddings)
         self.sequence_encoder = SequenceEncoder(config)
 
-    def forward(
-        self,
-        slots: torch.Tensor,
-        types: torch.Tensor,
-        gaps: torch.Tensor,
-        table: torch.Tensor | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Hidden states of every position, and the item table used.
+    def forward(self, slots: torch.Tensor, types: torch.Tensor, gaps: torch.Tensor) -> torch.Tensor:
+        """Hidden states of every position.
 
         Args:
             slots: int64 (B, L) item slots (index + 1), 0 at padding (left).
             types: int64 (B, L) interaction types, 0 at padding.
             gaps: int64 (B, L) time-gap buckets.
-            table: float32 (N + 1, D) item table, computed when ``None``.
 
         Returns:
-            float32 (B, L, D) hidden states and float32 (N + 1, D) item table.
+            float32 (B, L, D); position ``t`` summarizes the items up to ``t``.
         """
-        table = self.item_encoder() if table is None else table
         padding = slots == 0
         positions = (~padding).long().cumsum(dim=1).sub(1).clamp(min=0)
-        hidden = self.sequence_encoder(table[slots], positions, types, gaps, padding)
-        return hidden, table
 
-    @staticmethod
-    def logits(hidden: torch.Tensor, table: torch.Tensor) -> torch.Tensor:
-        """float32 (P, N) scores of every item from (P, D) hidden states."""
-        return hidden @ table[1:].T
+        # Encode each distinct item once, then spread the vectors over positions.
+        distinct, where = torch.unique(slots, return_inverse=True)
+        embedded = self.item_encoder(distinct)[where]
+        return self.sequence_encoder(embedded, positions, types, gaps, padding)

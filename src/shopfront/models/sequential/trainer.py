@@ -42,7 +42,9 @@ class TrainingConfig:
         batch_size: Windows per step.
         learning_rate: AdamW learning rate.
         weight_decay: AdamW weight decay (not on norms and biases).
-        seed: Seed of batch order.
+        negatives: Uniform negatives of a sampled softmax per batch; 0 means the
+            full softmax over the whole catalog.
+        seed: Seed of batch order and sampling.
     """
 
     max_epochs: int = 200
@@ -50,6 +52,7 @@ class TrainingConfig:
     batch_size: int = 256
     learning_rate: float = 1e-3
     weight_decay: float = 0.0
+    negatives: int = 0
     seed: int = 0
 
 
@@ -94,12 +97,16 @@ def train_network(
 ) -> TrainingOutcome:
     """Train ``network`` in place; with ``validation``, stop early and keep the best weights."""
     optimizer = _optimizer(network, config)
+    sampler = None
+    if config.negatives > 0:
+        counts = windows.target_counts(network.config.n_items)
+        sampler = NegativeSampler(counts, config.negatives, config.seed, device)
     rng = np.random.default_rng(config.seed)
     outcome = TrainingOutcome()
     best_state = None
     for epoch in range(1, config.max_epochs + 1):
         started = time.perf_counter()
-        loss = _train_epoch(network, windows, optimizer, config.batch_size, rng, device)
+        loss = _train_epoch(network, windows, optimizer, config.batch_size, rng, device, sampler)
         outcome.losses.append(loss)
         outcome.epochs_run = epoch
         if validation is None:
@@ -142,12 +149,13 @@ def _train_epoch(
     batch_size: int,
     rng: np.random.Generator,
     device: torch.device,
+    sampler: NegativeSampler | None,
 ) -> float:
     """One pass over all windows; the mean loss per target."""
     network.train()
     total, count = 0.0, 0
     for batch in windows.batches(batch_size, rng):
-        loss, n_targets = batch_loss(network, batch.to(device))
+        loss, n_targets = batch_loss(network, batch.to(device), sampler)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -156,13 +164,63 @@ def _train_epoch(
     return total / max(count, 1)
 
 
-def batch_loss(network: SequentialNetwork, batch: SequenceBatch) -> tuple[torch.Tensor, int]:
-    """Mean full-softmax cross-entropy over the batch's real positions, and their count."""
-    hidden, table = network(batch.slots, batch.types, batch.gaps)
+def batch_loss(
+    network: SequentialNetwork, batch: SequenceBatch, sampler: NegativeSampler | None = None
+) -> tuple[torch.Tensor, int]:
+    """Mean softmax cross-entropy over the batch's real positions, and their count.
+
+    With no ``sampler`` the softmax runs over the whole catalog; with one, over
+    the batch's targets and the sampled negatives, logQ-corrected.
+    """
+    hidden = network(batch.slots, batch.types, batch.gaps)
     real = batch.targets > 0
-    logits = network.logits(hidden[real], table)  # (P, N)
-    loss = F.cross_entropy(logits, batch.targets[real] - 1)
-    return loss, int(real.sum())
+    hidden, targets = hidden[real], batch.targets[real]  # (P, D), (P,)
+    if sampler is None:
+        logits = hidden @ network.item_encoder.table().T  # (P, N)
+        return F.cross_entropy(logits, targets - 1), len(targets)
+
+    candidates, correction = sampler.candidates(targets)  # (C,), (C,)
+    logits = hidden @ network.item_encoder(candidates).T - correction  # (P, C)
+    labels = torch.searchsorted(candidates, targets)
+    return F.cross_entropy(logits, labels), len(targets)
+
+
+class NegativeSampler:
+    """Candidates of a sampled softmax: the batch's targets plus uniform negatives.
+
+    An item's chance to be a candidate grows with its popularity (as a target of
+    the batch), so each logit is corrected by ``log q`` (Yi et al., "Sampling-bias-
+    corrected neural modeling for large corpus item recommendations", RecSys 2019).
+
+    Args:
+        target_counts: float (N,) how often each item is a training target.
+        negatives: Uniform negatives per batch.
+        seed: Seed of the sampling.
+        device: Where candidates live.
+    """
+
+    def __init__(
+        self, target_counts: np.ndarray, negatives: int, seed: int, device: torch.device
+    ) -> None:
+        counts = torch.as_tensor(target_counts, dtype=torch.float64, device=device)
+        self.n_items = len(counts)
+        self.negatives = negatives
+        self.log_miss = torch.log1p(-counts / counts.sum().clamp(min=1.0))  # log(1 - p_i)
+        self.generator = torch.Generator(device=device).manual_seed(seed)
+        self.device = device
+
+    def candidates(self, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Sorted unique candidate slots (C,) and their float32 log inclusion chance (C,)."""
+        sampled = torch.randint(
+            1, self.n_items + 1, (self.negatives,), generator=self.generator, device=self.device
+        )
+        candidates = torch.unique(torch.cat([targets, sampled]))
+
+        # q = 1 - P(not a target in any of the P draws) * P(not among the uniform draws).
+        log_absent = len(targets) * self.log_miss[candidates - 1]
+        log_absent = log_absent + self.negatives * np.log1p(-1.0 / self.n_items)
+        inclusion = -torch.expm1(log_absent)
+        return candidates, torch.log(inclusion.clamp(min=1e-12)).float()
 
 
 @torch.no_grad()
@@ -175,9 +233,9 @@ def last_logits(
     """float32 (B, N) scores after the latest ``max_seq_len`` items of each history."""
     network.eval()
     batch = inference_batch(histories, network.config.max_seq_len).to(device)
-    table = network.item_encoder() if table is None else table
-    hidden, _ = network(batch.slots, batch.types, batch.gaps, table)
-    return network.logits(hidden[:, -1], table)
+    table = network.item_encoder.table() if table is None else table
+    hidden = network(batch.slots, batch.types, batch.gaps)
+    return hidden[:, -1] @ table.T
 
 
 @torch.no_grad()
@@ -189,7 +247,7 @@ def validation_ndcg(
 ) -> float:
     """NDCG@10 of the held-out targets, full ranking, each history's items masked."""
     network.eval()
-    table = network.item_encoder()
+    table = network.item_encoder.table()
     gains = []
     for start in range(0, len(validation.targets), batch_size):
         histories = validation.histories[start : start + batch_size]

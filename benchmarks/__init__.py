@@ -1,0 +1,1 @@
+"""Benchmarks run by ``shopfront bench``: each module has ``run(quick) -> dict``."""

@@ -1,0 +1,50 @@
+"""``shopfront bench``: run the benchmarks and record their results in the docs."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+import typer
+
+from shopfront.cli.console import console
+
+
+def bench(
+    name: list[str] = typer.Option(
+        None, "--name", help="Benchmarks to run (e.g. ingest, homepage); all by default."
+    ),
+    quick: bool = typer.Option(False, help="Smaller volumes, for a fast look."),
+    folder: Path = typer.Option(Path("benchmarks"), help="Folder of bench_*.py modules."),
+    out: Path = typer.Option(Path("docs/benchmarks.json"), help="Where results are recorded."),
+) -> None:
+    """Run ``benchmarks/bench_*.py`` and merge their results into ``docs/benchmarks.json``."""
+    names = name or sorted(p.stem.removeprefix("bench_") for p in folder.glob("bench_*.py"))
+    sys.path.insert(0, str(folder.resolve().parent))
+    recorded = json.loads(out.read_text()) if out.exists() else {}
+    for bench_name in names:
+        module = importlib.import_module(f"{folder.name}.bench_{bench_name}")
+        console.print(f"[bold]bench {bench_name}[/] …")
+        started = time.perf_counter()
+        results = module.run(quick=quick)
+        recorded[bench_name] = {
+            "results": results,
+            "command": f"shopfront bench --name {bench_name}" + (" --quick" if quick else ""),
+            "seconds": round(time.perf_counter() - started, 1),
+            "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}",
+        }
+        console.print_json(json.dumps(results))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(recorded, indent=2, sort_keys=True) + "\n")
+    console.print(f"recorded in {out}")
+
+
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 1
