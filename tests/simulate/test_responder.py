@@ -13,13 +13,10 @@ def humans(shop: SimulatedShop, n: int) -> list[str]:
     return [user_id for user_id, taste in shop.tastes.items() if not taste.is_bot][:n]
 
 
-def ranked_items(responder: ResponderLike, shop: SimulatedShop, user_id: str) -> list[str]:
+def ranked_items(responder: ShopperResponder, shop: SimulatedShop, user_id: str) -> list[str]:
     item_ids = [item.item_id for item in shop.catalog if item.in_stock]
     scores = responder.affinities(user_id, item_ids)
     return [item_ids[i] for i in np.argsort(-scores, kind="stable")]
-
-
-ResponderLike = ShopperResponder
 
 
 def test_affinity_is_higher_inside_the_tastes(

@@ -8,19 +8,20 @@ Every HTTP request passes these layers, outermost first:
    gets 413, announced or not by ``Content-Length``.
 3. API keys, when ``Settings.api_keys`` is set: a request carries its key in
    ``X-API-Key: <key>`` or ``Authorization: Bearer <key>`` and needs the scope of
-   its route, else 401 (no known key) or 403 (known key, scope missing).
+   its route, else 401 (no known key) or 403 (known key, scope missing). So that
+   a browser can open the storefront and dashboard pages from a link, a ``GET``
+   may carry the key as the ``key`` query parameter instead; such URLs end up in
+   browser history and proxy logs, so give them a read-only or a short-lived key.
 4. The rate limit, when ``Settings.rate_limit_per_s`` is set: a token bucket per
    key (per client address on an open service); an empty bucket gets 429 with
    ``Retry-After``.
 
 Scopes by route (``admin`` includes the other two):
 
-==================================================  =======
-``/healthz``, ``/docs``, ``/redoc``, ``/openapi.json``, ``/``  none
-``/admin…``, ``/v1/admin…``, any ``DELETE``             admin
-``GET``, ``HEAD``, ``OPTIONS`` (``/metrics`` included)   read
-``POST``, ``PUT``, ``PATCH``                            ingest
-==================================================  =======
+- none: ``/``, ``/healthz``, ``/docs``, ``/redoc``, ``/openapi.json``, ``/web/static/…``;
+- admin: ``/admin…`` and ``/v1/admin…`` (the dashboard), and any ``DELETE``;
+- read: every other ``GET``, ``HEAD`` or ``OPTIONS`` (``/metrics`` included);
+- ingest: every other ``POST``, ``PUT`` or ``PATCH``.
 
 With no key configured the service is open: anyone who can reach it may read,
 write and delete. That is meant for the local demo and for a service that only
@@ -43,7 +44,7 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -56,16 +57,18 @@ SCOPES = ("ingest", "read", "admin")
 OPEN_PATHS = frozenset(
     {"/", "/healthz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 )
-ADMIN_PREFIXES = ("/admin", "/v1/admin")
+OPEN_PREFIXES = ("/web/static/", "/static/")
+ADMIN_PATHS = ("/admin", "/v1/admin")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_RATE_IDENTITIES = 10_000
 
 
 def required_scope(method: str, path: str) -> str | None:
     """The scope a request needs, or ``None`` for the open routes."""
-    if path in OPEN_PATHS or path.startswith("/static/"):
+    if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
         return None
-    if path.startswith(ADMIN_PREFIXES) or method == "DELETE":
+    admin = path in ADMIN_PATHS or path.startswith(tuple(p + "/" for p in ADMIN_PATHS))
+    if admin or method == "DELETE":
         return "admin"
     return "read" if method in READ_METHODS else "ingest"
 
@@ -221,7 +224,7 @@ class SecurityMiddleware:
         if needed is None:
             return None
 
-        key = presented_key(headers)
+        key = presented_key(headers) or _query_key(scope)
         identity = _client_identity(scope)
         if not self.keyring.is_open:
             granted = self.keyring.scopes(key) if key else None
@@ -280,6 +283,14 @@ def presented_key(headers: Headers) -> str | None:
     if scheme.lower() != "bearer":
         return None
     return token.strip() or None
+
+
+def _query_key(scope: Scope) -> str | None:
+    """The ``key`` query parameter of a ``GET`` or ``HEAD`` (page links from a browser)."""
+    if scope["method"] not in {"GET", "HEAD"}:
+        return None
+    key = QueryParams(scope.get("query_string", b"")).get("key", "").strip()
+    return key or None
 
 
 def _client_identity(scope: Scope) -> str:

@@ -82,16 +82,20 @@ class RepurchaseIntervals:
         shop_gap = float(np.median(gaps)) if len(gaps) else default_interval_days
 
         # Coarse level first, so the finer category path overrides it where it knows enough.
-        for codes in (stats.top_codes, stats.path_codes):
-            n_codes = int(codes.max()) + 1 if len(codes) else 0
-            pairs = np.bincount(codes[pair_items].clip(0), minlength=n_codes)
-            repeats = np.bincount(codes[pair_items].clip(0), weights=repeated, minlength=n_codes)
-            judged = (pairs >= min_pairs) & (codes >= 0)[None].any()
-            share = repeats / np.maximum(pairs, 1)
-            item_pairs = pairs[codes.clip(0)]
-            known = (codes >= 0) & (item_pairs >= min_pairs) & judged[codes.clip(0)]
-            learned = np.where(known, share[codes.clip(0)] >= min_repeat_share, learned)
-            interval = np.where(~np.isnan(medians := _median_gaps(codes, gap_items, gaps, n_codes))[codes.clip(0)] & (codes >= 0), medians[codes.clip(0)], interval)
+        levels = ((stats.top_codes, len(stats.top_names)), (stats.path_codes, len(stats.path_names)))
+        for codes, n_codes in levels:
+            pair_codes = codes[pair_items]
+            valid = pair_codes >= 0
+            pairs = np.bincount(pair_codes[valid], minlength=n_codes)
+            repeats = np.bincount(pair_codes[valid], weights=repeated[valid], minlength=n_codes)
+            item_codes = codes.clip(0)
+            judged = (codes >= 0) & (pairs[item_codes] >= min_pairs)
+            share = repeats[item_codes] / np.maximum(pairs[item_codes], 1)
+            learned = np.where(judged, share >= min_repeat_share, learned)
+
+            medians = _median_gaps(codes[gap_items], gaps, n_codes)
+            has_gap = (codes >= 0) & ~np.isnan(medians[item_codes])
+            interval = np.where(has_gap, medians[item_codes], interval)
 
         declared = _declared(snapshot.item_attributes)
         consumable = np.where(declared >= 0, declared == 1, learned)
@@ -129,3 +133,67 @@ class RepurchaseIntervals:
         scores = np.exp(-np.abs(np.log(np.maximum(ratio[keep], 1e-9)))).astype(np.float32)
         order = np.argsort(-scores, kind="stable")
         return DueItems(unique[keep][order], scores[order], days[keep][order], interval[keep][order])
+
+
+def _no_due() -> DueItems:
+    empty = np.zeros(0)
+    return DueItems(empty.astype(np.int64), empty.astype(np.float32), empty, empty.astype(np.float32))
+
+
+def _purchase_pairs(snapshot: Snapshot) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(Shopper, item) purchase pairs and the gaps between their repeat purchases.
+
+    Returns:
+        pair_items: int64 (P,) the item of each pair; repeated: float64 (P,) 1 when
+        the pair holds two purchases or more; gap_items: int64 (G,) the item of
+        each gap; gaps: float64 (G,) days between consecutive purchases of a pair.
+    """
+    n_items = np.int64(snapshot.n_items)
+    bought = snapshot.seq_types == int(InteractionType.PURCHASE)
+    users = np.repeat(np.arange(snapshot.n_users, dtype=np.int64), np.diff(snapshot.seq_offsets))
+    keys = users[bought] * n_items + snapshot.seq_items[bought]
+    times = snapshot.seq_times[bought]
+
+    # A stable sort by key keeps each pair's purchases in time order.
+    order = np.argsort(keys, kind="stable")
+    keys, times = keys[order], times[order]
+    unique, counts = np.unique(keys, return_counts=True)
+    same = keys[1:] == keys[:-1]
+    gaps = (times[1:] - times[:-1])[same] / DAY
+    gap_items = (keys[1:][same] % n_items).astype(np.int64)
+    positive = gaps > 0
+    return (
+        (unique % n_items).astype(np.int64),
+        (counts >= 2).astype(np.float64),
+        gap_items[positive],
+        gaps[positive],
+    )
+
+
+def _median_gaps(codes: np.ndarray, gaps: np.ndarray, n_codes: int) -> np.ndarray:
+    """Median gap per code (NaN for codes without gaps); code -1 is ignored."""
+    medians = np.full(n_codes, np.nan)
+    valid = codes >= 0
+    codes, gaps = codes[valid], gaps[valid]
+    if len(codes) == 0:
+        return medians
+    order = np.lexsort((gaps, codes))
+    codes, gaps = codes[order], gaps[order]
+    bounds = np.searchsorted(codes, np.arange(n_codes + 1))
+    sizes = np.diff(bounds)
+    present = np.flatnonzero(sizes)
+    low = bounds[present] + (sizes[present] - 1) // 2
+    high = bounds[present] + sizes[present] // 2
+    medians[present] = (gaps[low] + gaps[high]) / 2
+    return medians
+
+
+def _declared(item_attributes: list[list[str]]) -> np.ndarray:
+    """int8 per item: 1 declared consumable, 0 declared durable, -1 not declared."""
+    declared = np.full(len(item_attributes), -1, dtype=np.int8)
+    for index, tokens in enumerate(item_attributes):
+        for token in tokens:
+            if token.startswith("consumable:"):
+                value = token.split(":", 1)[1].strip().lower()
+                declared[index] = 1 if value in _TRUE else 0 if value in _FALSE else -1
+    return declared

@@ -56,6 +56,9 @@ Embedder = Callable[[History], np.ndarray | None]
 
 _TYPE_LABELS: dict[int, str] = {int(t): t.label for t in InteractionType}
 
+# Items bringing less than this share of an interest are not worth showing as evidence.
+_MIN_EVIDENCE_SHARE = 0.01
+
 
 class ProfileBuilder:
     """Learns the shop-wide parts of profiles and builds one profile per shopper.
@@ -66,11 +69,9 @@ class ProfileBuilder:
         category_key: ``None`` for the top level of item category paths, or an
             attribute key whose values are the categories (e.g. ``"attr"``).
         alpha: Laplace smoothing of the naive-Bayes model.
-        background_weight: Share of the corpus token distribution mixed into each
-            category's likelihood (see :mod:`shopfront.profiles.interest`).
         n_interests: Most interests a profile lists.
         min_probability: An interest with no activity in its category is listed
-            only when its posterior is at least this.
+            only when its probability is at least this.
         n_evidence: Most evidence items listed per interest.
         segment_categories: Largest categories given their own column in the
             segment vectors; the rest are pooled.
@@ -89,7 +90,6 @@ class ProfileBuilder:
         weighting: WeightingConfig | None = None,
         category_key: str | None = None,
         alpha: float = 1.0,
-        background_weight: float = 0.1,
         n_interests: int = 5,
         min_probability: float = 0.01,
         n_evidence: int = 3,
@@ -108,7 +108,6 @@ class ProfileBuilder:
         self.weighting = weighting or WeightingConfig()
         self.category_key = category_key
         self.alpha = alpha
-        self.background_weight = background_weight
         self.n_interests = n_interests
         self.min_probability = min_probability
         self.n_evidence = n_evidence
@@ -131,9 +130,7 @@ class ProfileBuilder:
         )
         item_mass = np.bincount(snapshot.seq_items, weights=weights, minlength=table.n_items)
 
-        interest = NaiveBayesInterestModel(
-            alpha=self.alpha, background_weight=self.background_weight
-        )
+        interest = NaiveBayesInterestModel(alpha=self.alpha)
         self.table_: ItemTable = table
         self.interest_ = interest.fit(table, item_mass)
         self.prices_ = PriceBands().fit(table)
@@ -207,7 +204,7 @@ class ProfileBuilder:
             return Profile.empty(user_id, built_at=now)
 
         weights, shares, figures, affinity = self._summary(items, types, timestamps, now=now)
-        posterior = self.interest_.posterior(items, weights)
+        probability = self.interest_.interest(items, weights)
         vector = self.segments_.vectors(shares[None, :], figures[None, :])
         segment = int(self.segments_.assign(vector)[0])
         prices = self.table_.item_prices[items].astype(np.float64)
@@ -215,7 +212,7 @@ class ProfileBuilder:
         return Profile(
             user_id=user_id,
             built_at=now,
-            interests=self._interests(items, types, timestamps, weights, posterior, affinity),
+            interests=self._interests(items, types, timestamps, weights, probability, affinity),
             category_affinity=_named_shares(affinity, self.table_.categories),
             brand_affinity=self._brand_affinity(items, weights),
             price_band=band_of(percentile),
@@ -305,12 +302,12 @@ class ProfileBuilder:
         types: np.ndarray,
         timestamps: np.ndarray,
         weights: np.ndarray,
-        posterior: np.ndarray,
+        probability: np.ndarray,
         affinity: np.ndarray,
     ) -> tuple[Interest, ...]:
         """The most probable categories, each with its evidence and price band."""
-        ranked = np.argsort(-posterior, kind="stable")[: self.n_interests]
-        keep = (affinity[ranked] > 0) | (posterior[ranked] >= self.min_probability)
+        ranked = np.argsort(-probability, kind="stable")[: self.n_interests]
+        keep = (affinity[ranked] > 0) | (probability[ranked] >= self.min_probability)
         chosen = ranked[keep]
         if len(chosen) == 0:
             return ()
@@ -318,14 +315,14 @@ class ProfileBuilder:
         # Several events on one item are one piece of evidence: aggregate per item.
         unique, inverse = np.unique(items, return_inverse=True)
         item_weights = np.bincount(inverse, weights=weights)
-        support = item_weights[:, None] * self.interest_.log_ratio(unique, chosen)
+        support = item_weights[:, None] * self.interest_.item_posterior_[np.ix_(unique, chosen)]
         evidence = self._evidence(unique, inverse, types, timestamps, support)
 
         bands = self._category_bands(unique, item_weights, chosen)
         return tuple(
             Interest(
                 category=self.table_.categories[c],
-                probability=float(posterior[c]),
+                probability=float(probability[c]),
                 affinity=float(affinity[c]),
                 price_band=bands[j],
                 evidence=evidence[j],
@@ -350,15 +347,15 @@ class ProfileBuilder:
         timestamps: np.ndarray,
         support: np.ndarray,
     ) -> list[tuple[Evidence, ...]]:
-        """For each interest, the items whose events pushed its posterior up the most.
+        """For each interest, the items that make up most of its probability.
 
         Args:
             unique: int (U,) distinct items of the history.
             inverse: int (n,) position in ``unique`` of each event's item.
             types: int (n,) event types.
             timestamps: float (n,) event times.
-            support: float (U, k) weighted log-likelihood ratio of each item for
-                each interest; the positive part is the interest's evidence.
+            support: float (U, k) each item's part of each interest: its event
+                weights times its naive-Bayes posterior of the category.
 
         Returns:
             One tuple per interest, strongest item first.
@@ -368,9 +365,8 @@ class ProfileBuilder:
         latest = np.full(len(unique), -np.inf)
         np.maximum.at(latest, inverse, timestamps)
 
-        positive = np.where(support > 0, support, 0.0)
-        shares = positive / np.maximum(positive.sum(axis=0), 1e-300)
-        best = np.argsort(-positive, axis=0, kind="stable")[: self.n_evidence].T.tolist()
+        shares = support / np.maximum(support.sum(axis=0), 1e-300)
+        best = np.argsort(-shares, axis=0, kind="stable")[: self.n_evidence].T.tolist()
         item_ids, titles = self.table_.item_ids, self.table_.titles
         return [
             tuple(
@@ -382,7 +378,7 @@ class ProfileBuilder:
                     contribution=float(shares[u, j]),
                 )
                 for u in column
-                if positive[u, j] > 0
+                if shares[u, j] >= _MIN_EVIDENCE_SHARE
             )
             for j, column in enumerate(best)
         ]

@@ -32,8 +32,8 @@ class Evidence:
         title: The item's title, for a person reading the profile.
         type: Label of the strongest interaction with the item (``"purchase"``).
         timestamp: Unix seconds of the latest interaction with the item.
-        contribution: Share of the interest's positive evidence that this item
-            brought, in ``[0, 1]``; the shares of one interest sum to at most 1.
+        contribution: Share of the interest's probability that this item's events
+            make up, in ``[0, 1]``; the shares of one interest sum to at most 1.
     """
 
     item_id: str
@@ -60,7 +60,9 @@ class Interest:
     Attributes:
         category: Category name (the top level of the item category path, or an
             attribute value, depending on the builder).
-        probability: Naive-Bayes posterior P(category | behaviour).
+        probability: P(category | behaviour): the weighted mean, over the shopper's
+            events, of each event's naive-Bayes posterior of the category (see
+            :mod:`shopfront.profiles.interest`); sums to 1 over all categories.
         affinity: Share of the shopper's weighted, decayed activity in the category.
         price_band: ``"budget"``, ``"mid"`` or ``"premium"`` within this category,
             or ``None`` when no priced item of the category was seen.

@@ -12,7 +12,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, insert, inspect, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    inspect,
+    select,
+)
 
 from shopfront.store import schema
 
@@ -39,8 +52,42 @@ def _create_initial_tables(connection: Connection) -> None:
     schema.metadata.create_all(connection, tables=tables)
 
 
+def _create_feedback_tables(connection: Connection) -> None:
+    """Page views and experiments of the feedback stage, as they were at version 2.
+
+    The live definitions are in :mod:`shopfront.feedback.tables`; this copy is
+    frozen so that the migration means the same thing forever.
+    """
+    metadata = MetaData()
+    Table(
+        "page_views",
+        metadata,
+        Column("request_id", String(64), primary_key=True),
+        Column("served_at", Float, nullable=False),
+        Column("model_version", String(64), nullable=False),
+        Column("experiment_id", String(64), nullable=True),
+        Column("arm", String(64), nullable=True),
+        Column("policy", String(64), nullable=False),
+        Column("segment", String(64), nullable=True),
+        Column("propensity", Float, nullable=True),
+        Column("ordering", Text, nullable=False),
+        Index("ix_page_views_served", "served_at"),
+    )
+    Table(
+        "experiments",
+        metadata,
+        Column("experiment_id", String(64), primary_key=True),
+        Column("config", Text, nullable=False),
+        Column("status", String(16), nullable=False),
+        Column("created_at", Float, nullable=False),
+        Column("updated_at", Float, nullable=False),
+    )
+    metadata.create_all(connection)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "items, events, users, impressions, model bundles", _create_initial_tables),
+    Migration(2, "page views and experiments (feedback)", _create_feedback_tables),
 )
 
 

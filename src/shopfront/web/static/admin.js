@@ -1,0 +1,299 @@
+// The dashboard's script: draws each page's charts from the figures embedded in it, and
+// fetches online metrics and experiments from the feedback routes.
+"use strict";
+
+const adminKey = document.body.dataset.key || "";
+
+function adminFetch(path) {
+  return fetch(path, {headers: adminKey ? {"X-API-Key": adminKey} : {}});
+}
+
+function embedded(id) {
+  const node = document.getElementById(id);
+  return node ? JSON.parse(node.textContent) : null;
+}
+
+function isRateName(name) { return /(rate|ctr|share|coverage|ratio|propensity|probability)/i.test(name); }
+
+function formatCell(name, value) {
+  if (typeof value === "number") {
+    if (isRateName(name) && Math.abs(value) <= 1) return Charts.percent(value);
+    return Charts.format(value);
+  }
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+// Data health --------------------------------------------------------------------------------
+
+function drawHealth() {
+  const health = embedded("health-data");
+  if (!health) return;
+  const series = Object.entries(health.events_by_type).map(([name, values]) => ({name, values}));
+  Charts.line(document.getElementById("chart-events"), {labels: health.days, series});
+  Charts.bars(document.getElementById("chart-active"),
+              {labels: health.days, values: health.active_by_day, colour: Charts.PALETTE[2]});
+  Charts.hbars(document.getElementById("chart-coverage"), {
+    labels: ["with any event", "shown on a homepage"],
+    values: [health.coverage, health.shown_coverage],
+    max: 1, valueFormat: Charts.percent, colours: [Charts.PALETTE[0], Charts.PALETTE[1]],
+  });
+}
+
+// Models ---------------------------------------------------------------------------------------
+
+function drawModels() {
+  const models = embedded("models-data");
+  if (!models) return;
+  const serving = models.bundles.find((b) => b.serving) || models.bundles[0];
+  const timings = document.getElementById("chart-timings");
+  if (serving && timings) {
+    const steps = Object.entries(serving.timings_s);
+    Charts.hbars(timings, {labels: steps.map((s) => s[0]), values: steps.map((s) => s[1]),
+                           valueFormat: (v) => `${v.toFixed(2)} s`});
+  }
+  const history = document.getElementById("chart-training");
+  if (history && models.bundles.length) {
+    const ordered = [...models.bundles].reverse();
+    Charts.bars(history, {labels: ordered.map((b) => b.version), values: ordered.map((b) => b.training_s),
+                          colour: Charts.PALETTE[1], yFormat: (v) => `${v.toFixed(1)} s`});
+  }
+  drawOffline(models.offline);
+}
+
+function drawOffline(results) {
+  const container = document.getElementById("chart-offline");
+  const picker = document.getElementById("offline-metric");
+  if (!container || !results.length) return;
+  const names = [...new Set(results.flatMap((r) => Object.keys(r.metrics)))].sort();
+  const preferred = names.find((n) => /^ndcg@10$/i.test(n)) || names[0];
+  for (const name of names) {
+    const option = document.createElement("option");
+    option.value = option.textContent = name;
+    picker.appendChild(option);
+  }
+  picker.value = preferred;
+  const draw = () => {
+    const rows = results.filter((r) => picker.value in r.metrics);
+    Charts.hbars(container, {
+      labels: rows.map((r) => `${r.model}${r.dataset ? ` · ${r.dataset}` : ""}`),
+      values: rows.map((r) => r.metrics[picker.value]),
+      valueFormat: (v) => v.toFixed(4), colours: Charts.PALETTE, labelWidth: 220,
+    });
+  };
+  picker.addEventListener("change", draw);
+  draw();
+}
+
+// Shopper inspector ----------------------------------------------------------------------------
+
+function drawShopper() {
+  const profile = embedded("profile-data");
+  if (!profile) return;
+  const interests = document.getElementById("chart-interests");
+  if (interests && profile.interests.length) {
+    Charts.hbars(interests, {
+      labels: profile.interests.map((i) => i.category),
+      values: profile.interests.map((i) => i.probability),
+      max: 1, valueFormat: Charts.percent, colours: [Charts.PALETTE[0]],
+    });
+  }
+  drawShares("chart-categories", profile.category_affinity, Charts.PALETTE[2]);
+  drawShares("chart-brands", profile.brand_affinity, Charts.PALETTE[3]);
+}
+
+function drawShares(id, shares, colour) {
+  const container = document.getElementById(id);
+  const entries = Object.entries(shares || {}).slice(0, 8);
+  if (!container || !entries.length) return;
+  Charts.hbars(container, {labels: entries.map((e) => e[0]), values: entries.map((e) => e[1]),
+                           max: 1, valueFormat: Charts.percent, colours: [colour]});
+}
+
+// Online metrics and experiments ---------------------------------------------------------------
+//
+// The feedback routes' answers are read generically: numbers become tiles, lists of
+// objects become a table and a chart (a line over days, or bars per section / arm).
+
+const LABEL_KEYS = ["section_id", "section", "arm", "variant", "name", "id", "experiment",
+                    "model_version", "day", "date"];
+const METRIC_KEYS = ["ctr", "click_rate", "add_to_cart_rate", "cart_rate", "purchase_rate",
+                     "conversion_rate", "revenue_per_page_view", "revenue_per_view"];
+const TIME_KEYS = ["day", "date", "time", "hour", "timestamp"];
+
+async function loadOnline() {
+  await Promise.all([
+    showEndpoint("/v1/metrics/online", "online-metrics",
+                 "No online metrics yet: they appear once homepages are served and shoppers click."),
+    showEndpoint("/v1/experiments", "experiments",
+                 "No experiments yet: start one through the experiments API to compare arms here."),
+  ]);
+}
+
+async function showEndpoint(path, id, emptyText) {
+  const container = document.getElementById(id);
+  let data = null;
+  try {
+    const response = await adminFetch(path);
+    if (response.ok) data = await response.json();
+    else if (response.status !== 404) emptyText = `${path} answered ${response.status}. ${emptyText}`;
+  } catch (error) {
+    data = null;
+  }
+  container.innerHTML = "";
+  const drawn = data !== null && renderValue(container, data, "", 0);
+  if (!drawn) {
+    container.innerHTML = "";
+    const note = document.createElement("p");
+    note.className = "no-data";
+    note.textContent = emptyText;
+    container.appendChild(note);
+  }
+  container.dataset.state = drawn ? "data" : "empty";
+}
+
+function isObject(value) { return value !== null && typeof value === "object" && !Array.isArray(value); }
+function isScalar(value) { return value === null || ["number", "string", "boolean"].includes(typeof value); }
+
+function renderValue(parent, value, title, depth) {
+  if (Array.isArray(value)) return renderList(parent, value, title, depth);
+  if (!isObject(value)) return false;
+  const entries = Object.entries(value);
+  if (!entries.length) return false;
+  // A mapping of name -> object of numbers reads as a table with a "name" column.
+  if (entries.every(([, v]) => isObject(v) && Object.values(v).some((x) => typeof x === "number"))
+      && entries.every(([, v]) => Object.values(v).every(isScalar))) {
+    return renderList(parent, entries.map(([k, v]) => Object.assign({name: k}, v)), title, depth);
+  }
+  let drawn = tiles(parent, entries.filter(([, v]) => typeof v === "number"), title);
+  for (const [key, v] of entries) {
+    if (isScalar(v) || depth > 3) continue;
+    const block = document.createElement("div");
+    block.className = "block";
+    parent.appendChild(block);
+    if (renderValue(block, v, key, depth + 1)) drawn = true;
+    else block.remove();
+  }
+  return drawn;
+}
+
+function renderList(parent, rows, title, depth) {
+  if (!rows.length) return false;
+  if (rows.every((r) => typeof r === "number")) {
+    heading(parent, title);
+    const chart = chartBox(parent);
+    Charts.bars(chart, {labels: rows.map((_, i) => String(i + 1)), values: rows});
+    return true;
+  }
+  if (!rows.every(isObject)) return false;
+  const nested = [...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => !isScalar(r[k]))))];
+  if (nested.length && depth < 3) {
+    // e.g. experiments, each with its arms: one block per row.
+    let drawn = false;
+    for (const row of rows) {
+      const block = document.createElement("div");
+      block.className = "block";
+      parent.appendChild(block);
+      const scalars = Object.entries(row).filter(([, v]) => isScalar(v));
+      heading(block, labelOf(row) || title);
+      const facts = document.createElement("p");
+      facts.className = "facts";
+      facts.textContent = scalars.filter(([k]) => typeof row[k] !== "number")
+        .map(([k, v]) => `${k}: ${v}`).join(" · ");
+      block.appendChild(facts);
+      tiles(block, scalars.filter(([, v]) => typeof v === "number"), "");
+      for (const key of nested) if (row[key] !== undefined) renderValue(block, row[key], key, depth + 1);
+      drawn = true;
+    }
+    return drawn;
+  }
+  heading(parent, title);
+  chartFor(parent, rows);
+  table(parent, rows);
+  return true;
+}
+
+function labelOf(row) {
+  const key = LABEL_KEYS.find((k) => typeof row[k] === "string" || typeof row[k] === "number");
+  return key === undefined ? "" : String(row[key]);
+}
+
+function chartFor(parent, rows) {
+  const numeric = Object.keys(rows[0]).filter((k) => rows.every((r) => typeof r[k] === "number"));
+  if (!numeric.length) return;
+  const timeKey = TIME_KEYS.find((k) => k in rows[0]);
+  const chart = chartBox(parent);
+  if (timeKey && rows.length > 1) {
+    const rates = numeric.filter(isRateName);
+    const shown = (rates.length ? rates : numeric).filter((k) => k !== timeKey).slice(0, 4);
+    Charts.line(chart, {labels: rows.map((r) => String(r[timeKey])),
+                        series: shown.map((k) => ({name: k, values: rows.map((r) => r[k])})),
+                        yFormat: rates.length ? Charts.percent : undefined});
+    return;
+  }
+  const metric = METRIC_KEYS.find((k) => numeric.includes(k)) || numeric.find(isRateName) || numeric[0];
+  const rate = isRateName(metric) && rows.every((r) => Math.abs(r[metric]) <= 1);
+  Charts.hbars(chart, {labels: rows.map((r, i) => labelOf(r) || String(i + 1)),
+                       values: rows.map((r) => r[metric]), colours: Charts.PALETTE,
+                       valueFormat: rate ? Charts.percent : undefined});
+  const caption = document.createElement("p");
+  caption.className = "caption";
+  caption.textContent = `Bars: ${metric}`;
+  parent.appendChild(caption);
+}
+
+function chartBox(parent) {
+  const chart = document.createElement("div");
+  chart.className = "chart";
+  parent.appendChild(chart);
+  return chart;
+}
+
+function heading(parent, title) {
+  if (!title) return;
+  const h = document.createElement("h3");
+  h.textContent = title.replace(/_/g, " ");
+  parent.appendChild(h);
+}
+
+function tiles(parent, entries, title) {
+  if (!entries.length) return false;
+  heading(parent, title);
+  const box = document.createElement("div");
+  box.className = "tiles";
+  for (const [name, value] of entries) {
+    const tile = document.createElement("div");
+    tile.className = "tile";
+    tile.innerHTML = `<div class="value"></div><div class="label"></div>`;
+    tile.querySelector(".value").textContent = formatCell(name, value);
+    tile.querySelector(".label").textContent = name.replace(/_/g, " ");
+    box.appendChild(tile);
+  }
+  parent.appendChild(box);
+  return true;
+}
+
+function table(parent, rows) {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => isScalar(r[k]))))]
+    .slice(0, 12);
+  const node = document.createElement("table");
+  node.className = "data";
+  const head = node.createTHead().insertRow();
+  for (const c of columns) head.appendChild(document.createElement("th")).textContent = c;
+  const body = node.createTBody();
+  for (const row of rows.slice(0, 200)) {
+    const tr = body.insertRow();
+    for (const c of columns) {
+      const td = tr.insertCell();
+      td.textContent = formatCell(c, row[c]);
+      if (typeof row[c] === "number") td.className = "num";
+    }
+  }
+  parent.appendChild(node);
+}
+
+// Page dispatch --------------------------------------------------------------------------------
+
+const pages = {health: drawHealth, models: drawModels, online: loadOnline, shopper: drawShopper};
+(pages[document.body.dataset.tab] || (() => {}))();
