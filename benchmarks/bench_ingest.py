@@ -16,12 +16,12 @@ import httpx
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from tests.shop import FAST_MODELS, tiny_catalog, tiny_events
 
 from benchmarks.common import peak_memory_mib, running_server
 from shopfront.feedback.retrain import train_bundle
 from shopfront.ingest.files import import_file
 from shopfront.store.store import Store
-from tests.shop import FAST_MODELS, tiny_catalog, tiny_events
 
 TYPES = np.array(["view", "click", "add_to_cart", "purchase"])
 

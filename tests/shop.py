@@ -43,7 +43,9 @@ def tiny_events(n_users: int = 60, n_items: int = 80, seed: int = 1) -> list[Int
         for position, item in enumerate(rng.choice(pool, size=12, replace=False)):
             kind = InteractionType.PURCHASE if position % 6 == 5 else InteractionType.VIEW
             at = start + user * 1000 + position * 60
-            events.append(Interaction(f"ev-{user}-{position}", f"user-{user}", f"sku-{item}", kind, at))
+            events.append(
+                Interaction(f"ev-{user}-{position}", f"user-{user}", f"sku-{item}", kind, at)
+            )
     return events
 
 

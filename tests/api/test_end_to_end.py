@@ -31,7 +31,15 @@ def test_a_personal_page_follows_the_shoppers_taste(client: TestClient) -> None:
 def test_purchased_items_are_left_off_the_page(client: TestClient) -> None:
     bought = {"sku-3"}
     now = time.time()
-    events = [{"event_id": "buy-1", "user_id": "buyer", "item_id": "sku-3", "type": "purchase", "timestamp": now}]
+    events = [
+        {
+            "event_id": "buy-1",
+            "user_id": "buyer",
+            "item_id": "sku-3",
+            "type": "purchase",
+            "timestamp": now,
+        }
+    ]
     client.post("/v1/events", json={"events": events})
     assert not bought & set(page_items(client.get("/v1/homepage/buyer").json()))
 
@@ -47,7 +55,13 @@ def test_events_of_a_new_shopper_change_their_next_page(client: TestClient) -> N
     before = client.get("/v1/homepage/newcomer").json()
     now = time.time()
     events = [
-        {"event_id": f"nc-{i}", "user_id": "newcomer", "item_id": f"sku-{60 + i}", "type": "click", "timestamp": now + i}
+        {
+            "event_id": f"nc-{i}",
+            "user_id": "newcomer",
+            "item_id": f"sku-{60 + i}",
+            "type": "click",
+            "timestamp": now + i,
+        }
         for i in range(3)
     ]
     answer = client.post("/v1/events", json={"events": events}).json()
@@ -64,10 +78,28 @@ def test_a_mixed_batch_lands_the_good_and_explains_the_bad(client: TestClient) -
     now = time.time()
     events = [
         {"event_id": "mix-1", "user_id": "u", "item_id": "sku-1", "type": "view", "timestamp": now},
-        {"event_id": "mix-2", "user_id": "u", "item_id": "sku-1", "type": "teleport", "timestamp": now},
+        {
+            "event_id": "mix-2",
+            "user_id": "u",
+            "item_id": "sku-1",
+            "type": "teleport",
+            "timestamp": now,
+        },
         {"event_id": "mix-3", "user_id": "", "item_id": "sku-1", "type": "view", "timestamp": now},
-        {"event_id": "mix-4", "user_id": "u", "item_id": "sku-2", "type": "click", "timestamp": "yesterday"},
-        {"event_id": "mix-5", "user_id": "u", "item_id": "sku-2", "type": "click", "timestamp": now},
+        {
+            "event_id": "mix-4",
+            "user_id": "u",
+            "item_id": "sku-2",
+            "type": "click",
+            "timestamp": "yesterday",
+        },
+        {
+            "event_id": "mix-5",
+            "user_id": "u",
+            "item_id": "sku-2",
+            "type": "click",
+            "timestamp": now,
+        },
     ]
     answer = client.post("/v1/events", json={"events": events}).json()
     assert answer["accepted"] == 2 and answer["rejected"] == 3
@@ -81,7 +113,12 @@ def test_a_mixed_batch_lands_the_good_and_explains_the_bad(client: TestClient) -
 
 
 def test_catalog_round_trip(client: TestClient) -> None:
-    item = {"item_id": "new-1", "title": "Copper kettle", "category": "Home > Kitchen", "price": 30.0}
+    item = {
+        "item_id": "new-1",
+        "title": "Copper kettle",
+        "category": "Home > Kitchen",
+        "price": 30.0,
+    }
     assert client.put("/v1/items", json={"items": [item]}).json() == {"upserted": 1}
     stored = client.get("/v1/items/new-1").json()
     assert stored["title"] == "Copper kettle" and stored["in_stock"] is True

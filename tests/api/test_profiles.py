@@ -19,7 +19,13 @@ def test_a_new_event_shows_in_the_profile_at_once(client: TestClient) -> None:
     assert before["interests"] == [] and before["activity"]["n_events"] == 0
     now = time.time()
     events = [
-        {"event_id": f"pf-{i}", "user_id": "fresh", "item_id": f"sku-{50 + i}", "type": "purchase", "timestamp": now}
+        {
+            "event_id": f"pf-{i}",
+            "user_id": "fresh",
+            "item_id": f"sku-{50 + i}",
+            "type": "purchase",
+            "timestamp": now,
+        }
         for i in range(2)
     ]
     client.post("/v1/events", json={"events": events})

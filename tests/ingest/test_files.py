@@ -29,7 +29,13 @@ def test_jsonl_with_bad_rows_lands_the_good_ones(store: Store, tmp_path: Path) -
     rows = [
         {"event_id": "a", "user_id": "u1", "item_id": "i1", "type": "view", "timestamp": 1.7e9},
         {"event_id": "b", "user_id": "u1", "item_id": "i2", "type": "fly", "timestamp": 1.7e9},
-        {"event_id": "c", "user_id": "u2", "item_id": "i1", "type": "purchase", "timestamp": 1.7e12},
+        {
+            "event_id": "c",
+            "user_id": "u2",
+            "item_id": "i1",
+            "type": "purchase",
+            "timestamp": 1.7e12,
+        },
         {"event_id": "d", "user_id": "u2", "item_id": "i1", "type": "click", "timestamp": 12},
     ]
     report = import_file(store, write_jsonl(tmp_path / "events.jsonl", rows))
@@ -39,7 +45,10 @@ def test_jsonl_with_bad_rows_lands_the_good_ones(store: Store, tmp_path: Path) -
 
 
 def test_rerunning_an_import_counts_nothing_twice(store: Store, tmp_path: Path) -> None:
-    rows = [{"user_id": "u1", "item_id": f"i{i}", "type": "view", "timestamp": 1.7e9 + i} for i in range(5)]
+    rows = [
+        {"user_id": "u1", "item_id": f"i{i}", "type": "view", "timestamp": 1.7e9 + i}
+        for i in range(5)
+    ]
     path = write_jsonl(tmp_path / "events.jsonl", rows)
     assert import_file(store, path).imported == 5
     again = import_file(store, path)
@@ -49,7 +58,9 @@ def test_rerunning_an_import_counts_nothing_twice(store: Store, tmp_path: Path) 
 def test_csv_and_parquet_events(store: Store, tmp_path: Path) -> None:
     csv = tmp_path / "events.csv"
     csv.write_text("event_id,user_id,item_id,type,timestamp\nx,u1,i1,click,2023-11-14T22:13:20Z\n")
-    table = pa.table({"user_id": ["u2"], "item_id": ["i9"], "type": ["add_to_cart"], "timestamp": [1.7e9]})
+    table = pa.table(
+        {"user_id": ["u2"], "item_id": ["i9"], "type": ["add_to_cart"], "timestamp": [1.7e9]}
+    )
     pq.write_table(table, tmp_path / "events.parquet")
     assert import_file(store, csv).imported == 1
     assert import_file(store, tmp_path / "events.parquet").imported == 1

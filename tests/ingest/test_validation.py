@@ -9,7 +9,13 @@ from shopfront.ingest.validation import validate_event
 from shopfront.store.records import InteractionType
 
 NOW = 1.8e9
-GOOD = {"event_id": "e1", "user_id": "u1", "item_id": "i1", "type": "add_to_cart", "timestamp": 1.7e9}
+GOOD = {
+    "event_id": "e1",
+    "user_id": "u1",
+    "item_id": "i1",
+    "type": "add_to_cart",
+    "timestamp": 1.7e9,
+}
 
 
 def test_a_good_event_is_read_with_its_type_and_time() -> None:
@@ -42,7 +48,9 @@ def test_an_event_without_id_gets_a_stable_one() -> None:
         ("context", "text", "JSON object"),
     ],
 )
-def test_each_bad_field_is_named_with_constraint_and_value(field: str, value: object, constraint: str) -> None:
+def test_each_bad_field_is_named_with_constraint_and_value(
+    field: str, value: object, constraint: str
+) -> None:
     with pytest.raises(EventValidationError) as caught:
         validate_event({**GOOD, field: value}, 7, now=NOW)
     error = caught.value

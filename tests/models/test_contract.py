@@ -49,7 +49,9 @@ def test_same_seed_gives_same_scores(name: str, tiny_snapshot: Snapshot) -> None
     np.testing.assert_allclose(first, second, rtol=1e-4, atol=1e-6)
 
 
-def test_scores_are_float32_without_nan(fitted: CandidateGenerator, tiny_snapshot: Snapshot) -> None:
+def test_scores_are_float32_without_nan(
+    fitted: CandidateGenerator, tiny_snapshot: Snapshot
+) -> None:
     scores = fitted.score([tiny_snapshot.history(u) for u in range(8)])
     assert scores.shape == (8, tiny_snapshot.n_items)
     assert scores.dtype == np.float32

@@ -18,14 +18,19 @@ DAY = 86_400.0
 def frame(rows: list[tuple[str, str, int, float]]) -> InteractionFrame:
     users, items, types, times = zip(*rows, strict=True)
     return InteractionFrame(
-        np.array(users, dtype=object), np.array(items, dtype=object), np.array(types, dtype=np.int8), np.array(times)
+        np.array(users, dtype=object),
+        np.array(items, dtype=object),
+        np.array(types, dtype=np.int8),
+        np.array(times),
     )
 
 
 def test_cleaning_drops_duplicates_unknown_items_and_bots() -> None:
     rows = [("u1", "a", 1, 1.7e9), ("u1", "a", 1, 1.7e9), ("u1", "zz", 1, 1.7e9 + 1)]
     rows += [("bot", "a", 1, 1.7e9 + i) for i in range(30)]
-    snapshot, report = build_snapshot(frame(rows), [Item("a"), Item("b")], bot_max_events_per_day=20)
+    snapshot, report = build_snapshot(
+        frame(rows), [Item("a"), Item("b")], bot_max_events_per_day=20
+    )
     assert (report.duplicates, report.unknown_items, report.bot_users, report.kept) == (1, 1, 1, 1)
     assert snapshot.users.ids.tolist() == ["u1"]
     assert snapshot.n_items == 2, "untouched catalog items keep a column"
@@ -34,7 +39,10 @@ def test_cleaning_drops_duplicates_unknown_items_and_bots() -> None:
 def test_purchases_outweigh_views_and_old_events_fade() -> None:
     config = WeightingConfig(half_life_days=10)
     strength = interaction_strength(
-        np.array([1, 4, 4]), np.array([100 * DAY, 100 * DAY, 90 * DAY]), now=100 * DAY, config=config
+        np.array([1, 4, 4]),
+        np.array([100 * DAY, 100 * DAY, 90 * DAY]),
+        now=100 * DAY,
+        config=config,
     )
     assert strength[1] > strength[0]
     assert strength[2] == pytest.approx(strength[1] / 2)

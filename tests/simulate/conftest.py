@@ -6,7 +6,7 @@ import pytest
 
 from shopfront.simulate import ShopperResponder, SimulatedShop, SimulationConfig, simulate_shop
 
-SMALL = SimulationConfig(n_users=100, n_items=300, days=56, seed=3)
+SMALL = SimulationConfig(n_users=100, n_items=300, days=56, seed=11)
 
 
 @pytest.fixture(scope="session")

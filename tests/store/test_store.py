@@ -11,7 +11,9 @@ from shopfront.store.records import Interaction, InteractionType, Item
 from shopfront.store.store import Store
 
 
-def interaction(event_id: str, user_id: str = "u1", item_id: str = "a", at: float = 1.7e9) -> Interaction:
+def interaction(
+    event_id: str, user_id: str = "u1", item_id: str = "a", at: float = 1.7e9
+) -> Interaction:
     return Interaction(event_id, user_id, item_id, InteractionType.CLICK, at)
 
 

@@ -36,12 +36,37 @@ def bench(
             "command": f"shopfront bench --name {bench_name}" + (" --quick" if quick else ""),
             "seconds": round(time.perf_counter() - started, 1),
             "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-            "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}",
+            "machine": f"{platform.machine()}, {_cores()} cores, "
+            f"Python {platform.python_version()}",
         }
         console.print_json(json.dumps(results))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(recorded, indent=2, sort_keys=True) + "\n")
-    console.print(f"recorded in {out}")
+    out.with_suffix(".md").write_text(render_markdown(recorded))
+    console.print(f"recorded in {out} and {out.with_suffix('.md')}")
+
+
+def render_markdown(recorded: dict[str, dict[str, object]]) -> str:
+    """The recorded results as a Markdown page, one table per benchmark."""
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `shopfront bench` from `docs/benchmarks.json`; each section names the command",
+        "that produced it, when, and on what machine. Targets are in DESIGN.md.",
+    ]
+    for name in sorted(recorded):
+        entry = recorded[name]
+        lines += [
+            "",
+            f"## {name}",
+            "",
+            f"`{entry['command']}` — {entry['measured_at']}, {entry['machine']}",
+        ]
+        lines += ["", "| measure | value |", "|---|---|"]
+        results = entry["results"]
+        assert isinstance(results, dict)
+        lines += [f"| {key} | {value} |" for key, value in results.items()]
+    return "\n".join(lines) + "\n"
 
 
 def _cores() -> int:

@@ -46,7 +46,7 @@ def prepare_demo(folder: Path, settings: Settings, *, users: int, items: int, se
             for start in range(0, len(events), 100_000):
                 stop = start + 100_000
                 store.insert_event_columns(
-                    shop.event_ids[start:stop],
+                    list(shop.event_ids[start:stop]),
                     events.user_ids[start:stop].tolist(),
                     events.item_ids[start:stop].tolist(),
                     events.types[start:stop].tolist(),

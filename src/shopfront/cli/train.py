@@ -23,14 +23,18 @@ def train(
 ) -> None:
     """Train every model on the store's events and make the new bundle live."""
     settings = Settings(db_url=db, bundle_dir=bundle_dir)
-    bundle = run_training(Store(settings.db_url), settings, models=model or settings.models, seed=seed)
+    bundle = run_training(
+        Store(settings.db_url), settings, models=model or settings.models, seed=seed
+    )
     console.print(
         f"bundle [bold]{bundle.version}[/] live: {bundle.snapshot.n_users:,} shoppers, "
         f"{bundle.snapshot.n_items:,} items, models {', '.join(bundle.models)}"
     )
 
 
-def run_training(store: Store, settings: Settings, *, models: list[str], seed: int = 0) -> ModelBundle:
+def run_training(
+    store: Store, settings: Settings, *, models: list[str], seed: int = 0
+) -> ModelBundle:
     """Train with a progress bar over the steps."""
     steps = ["snapshot", *models, "profiles", "save"]
     with progress_bar() as progress:

@@ -159,7 +159,9 @@ def _html(results: Sequence[EvaluationResult], plots: Sequence[Path]) -> str:
     first = results[0] if results else None
     caption = (
         f"{first.dataset}, split={first.split}, {first.n_users} users, {first.n_items} items, "
-        f"{first.n_rare} rare targets" if first else "no results"
+        f"{first.n_rare} rare targets"
+        if first
+        else "no results"
     )
     images = "".join(f'<p><img src="{html.escape(p.name)}" alt="{p.stem}"></p>' for p in plots)
     return (

@@ -123,7 +123,8 @@ def read_sequences(path: Path) -> tuple[list[str], list[list[str]]]:
                 continue
             if len(fields) < 2:
                 raise ValidationError(
-                    f"{path.name} line {number}: a user needs at least one item, got {line.strip()!r}"
+                    f"{path.name} line {number}: a user needs at least one item, "
+                    f"got {line.strip()!r}"
                 )
             user_ids.append(fields[0])
             sequences.append(fields[1:])

@@ -34,9 +34,17 @@ def import_amazon_folder(
     store.upsert_items(data.catalog)
     report = ImportReport(kind="events")
     for start in range(0, len(data.user_ids), 10_000):
-        columns: tuple[list[str], list[str], list[str], list[int], list[float]] = ([], [], [], [], [])
+        columns: tuple[list[str], list[str], list[str], list[int], list[float]] = (
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
         for user_id, sequence in zip(
-            data.user_ids[start : start + 10_000], data.sequences[start : start + 10_000], strict=True
+            data.user_ids[start : start + 10_000],
+            data.sequences[start : start + 10_000],
+            strict=True,
         ):
             for position, item_id in enumerate(sequence):
                 columns[0].append(f"{data.name}-{user_id}-{position}")

@@ -68,7 +68,7 @@ class ALSCandidateGenerator(CandidateGenerator):
 
         # With an empty history every dot product is zero; popularity breaks the tie.
         counts = np.log1p(np.bincount(snapshot.seq_items, minlength=snapshot.n_items))
-        self.fallback_ = (1e-6 * counts / max(counts.max(), 1.0)).astype(np.float32)
+        self.fallback_: np.ndarray = (1e-6 * counts / max(counts.max(), 1.0)).astype(np.float32)
         self.n_items_ = snapshot.n_items
         return self
 
@@ -79,4 +79,6 @@ class ALSCandidateGenerator(CandidateGenerator):
         with threadpool_limits(1, "blas"):
             users = self.model_.recalculate_user(np.arange(len(histories)), user_items)
         users = np.atleast_2d(np.asarray(users, dtype=np.float32))
-        return np.asarray(users @ self.model_.item_factors.T, dtype=np.float32) + self.fallback_
+        scores: np.ndarray = np.asarray(users @ self.model_.item_factors.T, dtype=np.float32)
+        result: np.ndarray = scores + self.fallback_
+        return result

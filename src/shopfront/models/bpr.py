@@ -33,7 +33,7 @@ class BPRCandidateGenerator(CandidateGenerator):
     """BPR matrix factorization (``implicit``'s CPU implementation).
 
     Args:
-        embedding_size: Embedding dimensions (without the bias column).
+        embedding_dim: Embedding dimensions (without the bias column).
         learning_rate: SGD learning rate.
         regularization: L2 regularization.
         iterations: Epochs of pairwise SGD.
@@ -48,7 +48,7 @@ class BPRCandidateGenerator(CandidateGenerator):
     def __init__(
         self,
         *,
-        embedding_size: int = 64,
+        embedding_dim: int = 64,
         learning_rate: float = 0.05,
         regularization: float = 0.01,
         iterations: int = 100,
@@ -57,7 +57,7 @@ class BPRCandidateGenerator(CandidateGenerator):
         seed: int = 0,
     ) -> None:
         super().__init__(seed=seed)
-        self.embedding_size = embedding_size
+        self.embedding_dim = embedding_dim
         self.learning_rate = learning_rate
         self.regularization = regularization
         self.iterations = iterations
@@ -70,7 +70,7 @@ class BPRCandidateGenerator(CandidateGenerator):
         from implicit.cpu.bpr import BayesianPersonalizedRanking  # deferred: heavy import
 
         model = BayesianPersonalizedRanking(
-            factors=self.embedding_size,
+            factors=self.embedding_dim,
             learning_rate=self.learning_rate,
             regularization=self.regularization,
             iterations=self.iterations,
@@ -111,7 +111,7 @@ class BPRCandidateGenerator(CandidateGenerator):
 
     def _validate(self) -> None:
         """Check options at fit time, naming the offending one."""
-        for option in ("embedding_size", "iterations"):
+        for option in ("embedding_dim", "iterations"):
             if getattr(self, option) < 1:
                 raise ValidationError(f"{option} must be >= 1, got {getattr(self, option)}")
         if self.learning_rate <= 0:

@@ -194,7 +194,9 @@ class ContentCandidateGenerator(CandidateGenerator):
         scores = (1.0 - self.attribute_weight) * (
             _normalize_rows(text_profile) @ self.text_embeddings_.T
         )
-        scores += self.attribute_weight * (self.attributes_ @ _normalize_rows(attribute_profile).T).T
+        scores += (
+            self.attribute_weight * (self.attributes_ @ _normalize_rows(attribute_profile).T).T
+        )
         scores += self.popularity_weight * self.popularity_[None, :]
         return np.asarray(scores, dtype=np.float32)
 
@@ -226,7 +228,9 @@ class ContentCandidateGenerator(CandidateGenerator):
     def _validate(self) -> None:
         """Check options at fit time, naming the offending one."""
         if not 0.0 <= self.attribute_weight <= 1.0:
-            raise ValidationError(f"attribute_weight must be in [0, 1], got {self.attribute_weight}")
+            raise ValidationError(
+                f"attribute_weight must be in [0, 1], got {self.attribute_weight}"
+            )
         if not 0.0 < self.recency_decay <= 1.0:
             raise ValidationError(f"recency_decay must be in (0, 1], got {self.recency_decay}")
         if self.max_history < 1:

@@ -63,7 +63,7 @@ class CooccurrenceCandidateGenerator(CandidateGenerator):
         self.similarity_ = _prune_rows(similarity, self.neighbours)
 
         fallback = np.log1p(np.bincount(snapshot.seq_items, minlength=snapshot.n_items))
-        self.fallback_ = (1e-3 * fallback / max(fallback.max(), 1.0)).astype(np.float32)
+        self.fallback_: np.ndarray = (1e-3 * fallback / max(fallback.max(), 1.0)).astype(np.float32)
         self.n_items_ = snapshot.n_items
         return self
 
@@ -96,8 +96,9 @@ class CooccurrenceCandidateGenerator(CandidateGenerator):
         """Recency-weighted sum of similarities to each history's items."""
         self.check_fitted()
         query = history_matrix(histories, self.n_items_, recency=self.recency, n=self.window * 4)
-        scores = np.asarray((query @ self.similarity_).todense(), dtype=np.float32)
-        return scores + self.fallback_
+        scores: np.ndarray = np.asarray((query @ self.similarity_).todense(), dtype=np.float32)
+        result: np.ndarray = scores + self.fallback_
+        return result
 
     def similar_items(self, item_index: int, n: int = 10) -> Recommendations:
         """The strongest neighbours of one item."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from typing import Any
 from collections.abc import Sequence
 
 import numpy as np
@@ -86,7 +87,7 @@ def freeze(
     )
 
 
-def _item_features(items: Sequence[Item]) -> dict[str, object]:
+def _item_features(items: Sequence[Item]) -> dict[str, Any]:
     """Per-item feature columns, in vocabulary order."""
     nan = math.nan
     return {

@@ -79,7 +79,9 @@ def _first_occurrences(frame: InteractionFrame) -> np.ndarray:
     """True for the first of each identical (user, item, type, timestamp) row."""
     seen: set[tuple[object, object, int, float]] = set()
     keep = np.zeros(len(frame), dtype=bool)
-    rows = zip(frame.user_ids, frame.item_ids, frame.types.tolist(), frame.timestamps.tolist())
+    rows = zip(
+        frame.user_ids, frame.item_ids, frame.types.tolist(), frame.timestamps.tolist(), strict=True
+    )
     for position, row in enumerate(rows):
         if row not in seen:
             seen.add(row)
@@ -91,7 +93,7 @@ def _bot_mask(frame: InteractionFrame, keep: np.ndarray, max_per_day: int) -> np
     """True for every row of a user who exceeded ``max_per_day`` events on one day."""
     days = (frame.timestamps // 86400).astype(np.int64)
     counts: dict[tuple[object, int], int] = {}
-    for user, day, kept in zip(frame.user_ids, days.tolist(), keep.tolist()):
+    for user, day, kept in zip(frame.user_ids, days.tolist(), keep.tolist(), strict=True):
         if kept:
             counts[(user, day)] = counts.get((user, day), 0) + 1
     bots = {user for (user, _), count in counts.items() if count > max_per_day}

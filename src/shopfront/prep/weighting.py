@@ -33,7 +33,8 @@ class WeightingConfig:
         weights = [self.view, self.click, self.add_to_cart, self.purchase]
         if any(w <= 0 for w in weights) or weights != sorted(weights):
             raise ValueError(
-                f"type weights must be positive and rise view < click < cart < purchase, got {weights}"
+                "type weights must be positive and rise view < click < cart < purchase, "
+                f"got {weights}"
             )
         if self.half_life_days < 0:
             raise ValueError(f"half_life_days must be >= 0, got {self.half_life_days}")

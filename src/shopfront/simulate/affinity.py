@@ -32,6 +32,17 @@ class AffinityModel:
     """Affinity of (user index, item index) pairs, vectorized.
 
     Build it with :meth:`build` from the catalog and taste tables.
+
+    Attributes:
+        sub_relative: (users, sub-categories) interest over the user's strongest one.
+        top_relative: (users, top-level categories) interest over the user's strongest one.
+        favourite_brands: (users, brands) bool.
+        log_levels: float64 log of each user's preferred price level.
+        widths: float64 width of each user's price band, in log units.
+        item_subs: int sub-category index of each item.
+        item_tops: int top-level category index of each item.
+        item_brands: int brand index of each item.
+        item_log_ratios: float64 log of each price over its sub-category's median.
     """
 
     sub_relative: np.ndarray

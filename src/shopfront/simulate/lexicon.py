@@ -267,7 +267,7 @@ Pets > Pet Beds | 45 | 0.5 | -
 BRAND_PREFIXES: tuple[str, ...] = (
     "Lumi", "Nor", "Vel", "Aur", "Zen", "Kai", "Mira", "Sol", "Tera", "Nova", "Opal", "Bri",
     "Cal", "Del", "Eco", "Fen", "Gala", "Hal", "Iri", "Jun", "Kor", "Lin", "Mar", "Nim",
-    "Oro", "Pax", "Quin", "Ros", "Sil", "Tav", "Uma", "Ver", "Wil", "Xen", "Yar", "Zel",
+    "Oro", "Pax", "Quin", "Ros", "Sil", "Tav", "Uma", "Ver", "Wyn", "Xen", "Yar", "Zel",
 )  # fmt: skip
 BRAND_SUFFIXES: tuple[str, ...] = (
     "ora", "ex", "ia", "ton", "ly", "io", "ara", "um", "ique", "wood", "line", "ford", "nest",

@@ -1,12 +1,12 @@
 """Hidden tastes of simulated shoppers: categories, favourite brands, price band, activity.
 
 A shopper's interest in top-level categories is a Dirichlet draw over two to
-four of them; within each, a second Dirichlet spreads it over sub-categories,
-and sub-categories under 3 % of the interest are dropped (but for the
-strongest of each of those top-level categories). Favourite brands are
-those of a few items drawn from the shopper's sub-categories. The preferred price
-band is relative: a level times the median price of the item's sub-category,
-with a width in log units, so one band speaks for lipsticks and headphones alike.
+four of them; within each, a second Dirichlet spreads it over sub-categories.
+Sub-categories with under 3 % of the interest are dropped, except the strongest
+of each chosen top-level category. Favourite brands are those of a few items
+drawn from the shopper's sub-categories. The preferred price band is relative:
+a level times the median price of the item's sub-category, with a width in log
+units, so that one band speaks for lipsticks and headphones alike.
 """
 
 from __future__ import annotations

@@ -164,7 +164,9 @@ class Store:
         )
         users_sql = f"INSERT INTO users (user_id) VALUES ({mark}) ON CONFLICT (user_id) DO NOTHING"
         with self._begin() as connection:
-            cursor = connection.connection.driver_connection.cursor()
+            driver = connection.connection.driver_connection
+            assert driver is not None  # a checked-out connection always has its driver
+            cursor = driver.cursor()
             before = _total_changes(connection) if self.dialect == "sqlite" else 0
             cursor.executemany(events_sql, rows)
             inserted = (

@@ -125,6 +125,17 @@ def offline_results(paths: Iterable[Path]) -> list[dict[str, Any]]:
     return results
 
 
+def metric_names(results: list[dict[str, Any]]) -> list[str]:
+    """Every metric name of ``results``, ``HR@5`` before ``HR@10`` before ``NDCG@5``."""
+    names = {name for result in results for name in result["metrics"]}
+    return sorted(names, key=_metric_order)
+
+
+def _metric_order(name: str) -> tuple[str, int, str]:
+    base, _, cutoff = name.partition("@")
+    return (base.lower(), int(cutoff) if cutoff.isdigit() else 0, name)
+
+
 def _find_results(document: Any) -> Iterator[dict[str, Any]]:
     """Objects that look like an evaluation result, anywhere in a JSON document."""
     if isinstance(document, list):

@@ -10,13 +10,19 @@ as ``?key=`` (kept in every link of the dashboard) or in the ``X-API-Key`` heade
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from shopfront.api.services import Services, get_services
 from shopfront.web.access import check_admin, request_key
-from shopfront.web.bundles import bundle_rows, offline_result_files, offline_results
+from shopfront.web.bundles import (
+    bundle_rows,
+    metric_names,
+    offline_result_files,
+    offline_results,
+)
 from shopfront.web.health import data_health
 from shopfront.web.inspector import inspect_shopper
 from shopfront.web.rendering import render
@@ -65,10 +71,12 @@ def models_context(services: Services) -> dict[str, Any]:
     serving = pair[0].version if pair else None
     rows = bundle_rows(services.store, serving_version=serving)
     files = offline_result_files(services.settings.bundle_dir)
+    offline = offline_results(files)
     return {
         "serving_version": serving,
         "bundles": [row.as_dict() for row in rows],
-        "offline": offline_results(files),
+        "offline": offline,
+        "offline_metric_names": metric_names(offline),
         "offline_files": [str(path) for path in files],
     }
 
@@ -92,7 +100,15 @@ def _page(
     """Render ``admin_<tab>.html``, or the key form when the request may not see it."""
     key = request_key(request)
     denied = check_admin(services.settings.api_keys, key)
-    common = {"tabs": TABS, "tab": tab, "key": request.query_params.get("key", "")}
+    query_key = request.query_params.get("key", "")
+    suffix = urlencode({"key": query_key}) if query_key else ""
+    common = {
+        "tabs": TABS,
+        "tab": tab,
+        "key": query_key,
+        "key_query": f"?{suffix}" if suffix else "",
+        "key_amp": f"&{suffix}" if suffix else "",
+    }
     if denied is not None:
         return render(
             "admin_denied.html",

@@ -28,7 +28,7 @@ def list_items(
 ) -> list[ItemOut]:
     """Catalog items, optionally of one category."""
     items = services.store.list_items(category=category, limit=limit, offset=offset)
-    return [ItemOut(**_fields(item)) for item in items]
+    return [_item_out(item) for item in items]
 
 
 @router.get("/items/{item_id}", response_model=ItemOut)
@@ -37,8 +37,8 @@ def get_item(item_id: str, services: Services = Depends(get_services)) -> ItemOu
     item = services.store.get_item(item_id)
     if item is None:
         raise UnknownItemError(f"item {item_id!r} is not in the catalog")
-    return ItemOut(**_fields(item))
+    return _item_out(item)
 
 
-def _fields(item: Item) -> dict[str, object]:
-    return {name: getattr(item, name) for name in ItemOut.model_fields}
+def _item_out(item: Item) -> ItemOut:
+    return ItemOut.model_validate({name: getattr(item, name) for name in ItemOut.model_fields})

@@ -81,6 +81,8 @@ def candidate_features(
     ranks: np.ndarray,
     stats: CatalogStats,
     shopper: ShopperSummary,
+    *,
+    pool_size: int,
 ) -> np.ndarray:
     """float32 (C, F) features of the candidates, columns as :func:`feature_names`."""
     columns: list[np.ndarray] = []
@@ -99,7 +101,8 @@ def candidate_features(
         stats.in_stock[candidates],
         stats.price_percentile[candidates],
     ]
-    columns += _shopper_columns(candidates, ranks, stats, shopper)
+    columns += _shopper_columns(candidates, stats, shopper)
+    columns.append((ranks <= pool_size).sum(axis=0))
     return np.column_stack(columns).astype(np.float32)
 
 
@@ -113,7 +116,8 @@ def featurize(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Candidates of one request and their features (the one path of training and serving)."""
     candidates, ranks = candidate_pool(rows, usable, pool_size)
-    return candidates, candidate_features(candidates, rows, ranks, stats, shopper)
+    features = candidate_features(candidates, rows, ranks, stats, shopper, pool_size=pool_size)
+    return candidates, features
 
 
 def _top(row: np.ndarray, usable: np.ndarray | None, n: int) -> np.ndarray:
@@ -128,9 +132,9 @@ def _top(row: np.ndarray, usable: np.ndarray | None, n: int) -> np.ndarray:
 
 
 def _shopper_columns(
-    candidates: np.ndarray, ranks: np.ndarray, stats: CatalogStats, shopper: ShopperSummary
+    candidates: np.ndarray, stats: CatalogStats, shopper: ShopperSummary
 ) -> list[np.ndarray]:
-    """The shopper × item columns."""
+    """The shopper × item columns (all but ``n_pools``)."""
     tops, brands = stats.top_codes[candidates], stats.brand_codes[candidates]
     category = np.where(tops >= 0, shopper.category_affinity[tops.clip(0)], 0.0)
     brand = np.where(brands >= 0, shopper.brand_affinity[brands.clip(0)], 0.0)
@@ -147,5 +151,4 @@ def _shopper_columns(
         same_brand,
         np.full(n, np.log1p(shopper.n_events)),
         np.full(n, np.log1p(shopper.n_session_events)),
-        (ranks <= ranks.max(initial=1) - 1).sum(axis=0) if len(ranks) else np.zeros(n),
     ]

@@ -40,7 +40,9 @@ class SequenceBatch:
 
     def to(self, device: torch.device) -> SequenceBatch:
         """The batch on ``device``."""
-        return SequenceBatch(*(t.to(device) for t in (self.slots, self.types, self.gaps, self.targets)))
+        return SequenceBatch(
+            *(t.to(device) for t in (self.slots, self.types, self.gaps, self.targets))
+        )
 
 
 def gap_buckets(timestamps: np.ndarray) -> np.ndarray:
@@ -118,9 +120,7 @@ def inference_batch(histories: Sequence[History], max_seq_len: int) -> SequenceB
     parts = [_features(h) for h in histories]
     latest = [tuple(a[-max_seq_len:] for a in p) for p in parts]
     length = max([len(p[0]) for p in latest] + [1])
-    slots, types, gaps = (
-        _right_aligned([p[i] for p in latest], length) for i in range(3)
-    )
+    slots, types, gaps = (_right_aligned([p[i] for p in latest], length) for i in range(3))
     empty = torch.zeros((len(histories), 0), dtype=torch.int64)
     return SequenceBatch(
         torch.from_numpy(slots), torch.from_numpy(types), torch.from_numpy(gaps), empty
@@ -138,9 +138,7 @@ def _features(history: History) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return slots, types, gap_buckets(history.timestamps)
 
 
-def _windows(
-    history: History, max_seq_len: int
-) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def _windows(history: History, max_seq_len: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Windows of ``max_seq_len + 1`` interactions from the newest back; at least two each."""
     slots, types, gaps = _features(history)
     windows = []

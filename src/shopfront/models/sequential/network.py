@@ -86,7 +86,9 @@ class ItemEncoder(nn.Module):
             self.register_buffer("attribute_slots", torch.from_numpy(padded))
         if text_embeddings is not None:
             self.text_projection = nn.Linear(text_embeddings.shape[1], config.hidden, bias=False)
-            padded_text = np.vstack([np.zeros((1, text_embeddings.shape[1]), np.float32), text_embeddings])
+            padded_text = np.vstack(
+                [np.zeros((1, text_embeddings.shape[1]), np.float32), text_embeddings]
+            )
             self.register_buffer("text_embeddings", torch.from_numpy(padded_text))
 
     def forward(self, slots: torch.Tensor) -> torch.Tensor:
@@ -102,7 +104,9 @@ class ItemEncoder(nn.Module):
 
     def table(self) -> torch.Tensor:
         """float32 (N, D) vectors of every item, in item-index order."""
-        slots = torch.arange(1, self.id_embedding.num_embeddings, device=self.id_embedding.weight.device)
+        slots = torch.arange(
+            1, self.id_embedding.num_embeddings, device=self.id_embedding.weight.device
+        )
         return self(slots)
 
 

@@ -111,7 +111,9 @@ def train_network(
         outcome.epochs_run = epoch
         if validation is None:
             outcome.best_epoch = epoch
-            logger.info("epoch=%d loss=%.4f seconds=%.1f", epoch, loss, time.perf_counter() - started)
+            logger.info(
+                "epoch=%d loss=%.4f seconds=%.1f", epoch, loss, time.perf_counter() - started
+            )
             continue
 
         # Keep the best weights; stop after `patience` epochs without progress.
