@@ -12,8 +12,8 @@ import numpy as np
 from shopfront.profiles.profile import Activity
 from shopfront.store.records import InteractionType
 
-_LABELS: tuple[str, ...] = tuple(t.label for t in InteractionType)
-_VALUES: np.ndarray = np.array([int(t) for t in InteractionType])
+_LABELS: tuple[tuple[int, str], ...] = tuple((int(t), t.label) for t in InteractionType)
+_N_CODES = max(InteractionType) + 1
 
 
 def activity_of(
@@ -37,17 +37,16 @@ def activity_of(
     if n_events == 0:
         return Activity()
 
-    by_type = np.bincount(types.astype(np.int64), minlength=int(_VALUES.max()) + 1)[_VALUES]
+    counts = np.bincount(types.astype(np.int64), minlength=_N_CODES).tolist()
     purchased = types == InteractionType.PURCHASE
-    value = float(np.nansum(prices[purchased])) if purchased.any() else 0.0
+    n_purchases = int(np.count_nonzero(purchased))
+    value = float(np.nansum(prices[purchased])) if n_purchases else 0.0
     n_sessions = 1 + int(np.count_nonzero(np.diff(timestamps) > session_gap_s))
     return Activity(
         recency_days=max(now - float(timestamps.max()), 0.0) / 86400.0,
         n_events=n_events,
         n_sessions=n_sessions,
-        n_purchases=int(purchased.sum()),
+        n_purchases=n_purchases,
         purchase_value=value,
-        events_by_type={
-            label: int(count) for label, count in zip(_LABELS, by_type, strict=True) if count
-        },
+        events_by_type={label: counts[code] for code, label in _LABELS if counts[code]},
     )

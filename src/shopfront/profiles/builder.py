@@ -282,10 +282,15 @@ class ProfileBuilder:
 
     def _category_weights(self, items: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Total weight per category, float64 (n_categories,); each label gets the full weight."""
+        n_categories = self.table_.n_categories
+        if self.table_.item_categories.shape[1] == 1:  # one category per item: the common case
+            labels = self.table_.item_categories[items, 0]
+            known = labels >= 0
+            return np.bincount(labels[known], weights=weights[known], minlength=n_categories)
         labels = self.table_.item_categories[items]
         mask = labels >= 0
         spread = np.broadcast_to(np.asarray(weights)[:, None], labels.shape)[mask]
-        return np.bincount(labels[mask], weights=spread, minlength=self.table_.n_categories)
+        return np.bincount(labels[mask], weights=spread, minlength=n_categories)
 
     def _brand_affinity(self, items: np.ndarray, weights: np.ndarray) -> dict[str, float]:
         """Share of weighted activity per brand."""
@@ -435,4 +440,5 @@ class ProfileBuilder:
 
 def _named_shares(shares: np.ndarray, names: tuple[str, ...]) -> dict[str, float]:
     """Non-zero shares keyed by name."""
-    return {names[int(i)]: float(shares[i]) for i in np.flatnonzero(shares > 0)}
+    present = np.flatnonzero(shares > 0)
+    return dict(zip([names[i] for i in present.tolist()], shares[present].tolist(), strict=True))

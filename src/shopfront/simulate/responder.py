@@ -140,6 +140,8 @@ class ShopperResponder:
 
     def _click_chance(self, user: int, items: np.ndarray, row: int) -> np.ndarray:
         """float64 click chance of each item of one row: examination × attraction."""
+        # TODO(#6): no impression fatigue yet: an item shown on every visit keeps its appeal;
+        # add a decay per unclicked impression if the closed loop over-rewards repetition.
         users = np.full(len(items), user)
         attraction = CLICK_SCALE * self._model.score(users, items).astype(np.float64) ** 2
         bought = self._bought.get(user, set())

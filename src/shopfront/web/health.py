@@ -66,6 +66,7 @@ class DataHealth:
         """JSON-ready form, shares included."""
         return {
             **asdict(self),
+            "types": list(self.events_by_type),
             "coverage": round(self.coverage, 4),
             "shown_coverage": round(self.shown_coverage, 4),
         }

@@ -30,7 +30,8 @@ function formatCell(name, value) {
 function drawHealth() {
   const health = embedded("health-data");
   if (!health) return;
-  const series = Object.entries(health.events_by_type).map(([name, values]) => ({name, values}));
+  // The figures arrive with sorted keys; `types` keeps the order of intent (view first).
+  const series = health.types.map((name) => ({name, values: health.events_by_type[name]}));
   Charts.line(document.getElementById("chart-events"), {labels: health.days, series});
   Charts.bars(document.getElementById("chart-active"),
               {labels: health.days, values: health.active_by_day, colour: Charts.PALETTE[2]});
