@@ -5,7 +5,6 @@ from __future__ import annotations
 import doctest
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,7 +18,12 @@ from shopfront.homepage.service import BundleHolder
 from shopfront.store.store import Store
 from tests.shop import build_tiny_shop
 
-KEYS = {"k-ingest": ["ingest"], "k-read": ["read"], "k-admin": ["admin"], "k-both": ["read", "ingest"]}
+KEYS = {
+    "k-ingest": ["ingest"],
+    "k-read": ["read"],
+    "k-admin": ["admin"],
+    "k-both": ["read", "ingest"],
+}
 
 
 def one_event(event_id: str = "sec-1") -> dict[str, object]:
@@ -75,8 +79,10 @@ def test_each_route_needs_its_scope(
     options = {"json": body} if method in {"POST", "PUT"} else {}
     answer = client.request(method, path, headers={"X-API-Key": refused}, **options)
     assert answer.status_code == 403
-    assert answer.json()["detail"] == f"the API key lacks the {required_scope(method, path)!r} scope"
-    assert client.request(method, path, headers={"X-API-Key": allowed}, **options).status_code == 200
+    scope = required_scope(method, path)
+    assert answer.json()["detail"] == f"the API key lacks the {scope!r} scope"
+    answer = client.request(method, path, headers={"X-API-Key": allowed}, **options)
+    assert answer.status_code == 200
 
 
 def test_admin_includes_every_scope_and_bearer_equals_the_header(client: TestClient) -> None:
@@ -194,5 +200,5 @@ def test_cors_preflight_needs_no_key_and_refusals_carry_cors_headers(
         assert "access-control-allow-origin" not in elsewhere.headers
 
 
-def test_examples_in_the_docstrings_run(tmp_path: Path) -> None:
+def test_examples_in_the_docstrings_run() -> None:
     assert doctest.testmod(security, raise_on_error=True).attempted >= 2

@@ -164,7 +164,9 @@ def _read_outcomes(engine: Engine, since: float, until: float) -> list[Any]:
     """Clicks, carts and purchases in ``[since, until]``, oldest first."""
     columns = schema.events.c
     query = (
-        select(columns.user_id, columns.request_id, columns.item_id, columns.type, columns.timestamp)
+        select(
+            columns.user_id, columns.request_id, columns.item_id, columns.type, columns.timestamp
+        )
         .where(columns.type.in_([int(t) for t in OUTCOME_TYPES]))
         .where(columns.timestamp >= since, columns.timestamp <= until)
         .order_by(columns.timestamp, columns.seq)
@@ -185,7 +187,9 @@ def _prices(engine: Engine, item_ids: Iterable[str]) -> dict[str, float | None]:
     return prices
 
 
-def _columns(impressions: list[Any], counts: np.ndarray, revenue: np.ndarray) -> AttributedImpressions:
+def _columns(
+    impressions: list[Any], counts: np.ndarray, revenue: np.ndarray
+) -> AttributedImpressions:
     def column(index: int, dtype: Any = object) -> np.ndarray:
         return np.array([row[index] for row in impressions], dtype=dtype)
 

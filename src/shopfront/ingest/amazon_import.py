@@ -11,13 +11,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from shopfront.ingest.amazon import read_amazon_folder
+from shopfront.ingest.report import ImportReport
 from shopfront.store.records import InteractionType
 from shopfront.store.store import Store
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from shopfront.ingest.files import ImportReport
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +27,6 @@ def import_amazon_folder(
     store: Store, folder: Path, *, progress: Callable[[int], None] | None = None
 ) -> ImportReport:
     """Upsert the folder's catalog and store every interaction as a purchase."""
-    from shopfront.ingest.files import ImportReport
-
     data = read_amazon_folder(folder)
     store.upsert_items(data.catalog)
     report = ImportReport(kind="events")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from shopfront.errors import EventValidationError, ValidationError
+from shopfront.ingest.report import MAX_REPORTED_ERRORS, ImportReport
 from shopfront.ingest.validation import EARLIEST_TIMESTAMP
 from shopfront.store.records import InteractionType, Item
 from shopfront.store.store import Store
@@ -32,31 +32,9 @@ from shopfront.store.store import Store
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 100_000
-MAX_REPORTED_ERRORS = 20
 EVENT_COLUMNS = ("user_id", "item_id", "type", "timestamp")
 
 ProgressCallback = Callable[[int], None]
-
-
-@dataclass
-class ImportReport:
-    """What a bulk import did.
-
-    Attributes:
-        kind: ``"events"`` or ``"items"``.
-        read: Rows read from the file.
-        imported: Rows newly stored.
-        duplicates: Events already stored (same ``event_id``).
-        rejected: Rows that broke a constraint.
-        errors: The first rejected rows in full.
-    """
-
-    kind: str
-    read: int = 0
-    imported: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    errors: list[EventValidationError] = field(default_factory=list)
 
 
 def read_table(path: Path) -> pa.Table:

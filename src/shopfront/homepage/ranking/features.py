@@ -67,7 +67,7 @@ def candidate_pool(
         int64 (C,) sorted candidate item indices and int64 (G, C) 1-based ranks
         (``pool_size + 1`` where a generator did not pool the item).
     """
-    tops = [_top(row, usable, pool_size) for row in rows]
+    tops = [best_items(row, usable, pool_size) for row in rows]
     candidates = np.unique(np.concatenate(tops)) if tops else np.zeros(0, dtype=np.int64)
     ranks = np.full((len(rows), len(candidates)), pool_size + 1, dtype=np.int64)
     for g, top in enumerate(tops):
@@ -120,8 +120,8 @@ def featurize(
     return candidates, features
 
 
-def _top(row: np.ndarray, usable: np.ndarray | None, n: int) -> np.ndarray:
-    """int64 indices of the ``n`` best finite, usable scores of a row, best first."""
+def best_items(row: np.ndarray, usable: np.ndarray | None, n: int) -> np.ndarray:
+    """int64 indices of the ``n`` best finite, usable scores of a row, best first (ties by index)."""
     scores = row if usable is None else np.where(usable, row, -np.inf)
     finite = np.isfinite(scores)
     n = min(n, int(finite.sum()))

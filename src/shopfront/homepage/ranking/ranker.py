@@ -184,7 +184,8 @@ class CandidateRanker:
         )
         fit_options: dict[str, Any] = {"eval_at": [10]}
         if valid:
-            fit_options["eval_set"] = [_stack([groups[i] for i in valid])[:2]]
+            valid_features, valid_labels, _ = _stack([groups[i] for i in valid])
+            fit_options["eval_X"], fit_options["eval_y"] = valid_features, valid_labels
             fit_options["eval_group"] = [[len(groups[i]) for i in valid]]
             fit_options["callbacks"] = [
                 lightgbm.early_stopping(self.early_stopping_rounds, verbose=False)

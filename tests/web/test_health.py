@@ -1,0 +1,44 @@
+"""Data health: zero-filled daily series, coverage and ingest outcomes."""
+
+from __future__ import annotations
+
+from shopfront.api.metrics import ServiceMetrics
+from shopfront.store.store import Store
+from shopfront.web.health import data_health, ingest_outcomes
+from tests.web.test_queries import small_store
+
+
+def test_series_cover_every_day_of_the_window() -> None:
+    health = data_health(small_store(), days=5)
+
+    assert health.days == ["1970-01-08", "1970-01-09", "1970-01-10", "1970-01-11", "1970-01-12"]
+    assert health.events_by_type["view"] == [0, 0, 0, 1, 2]
+    assert health.events_by_type["purchase"] == [0, 0, 0, 1, 0]
+    assert health.active_by_day == [0, 0, 0, 1, 1]
+    assert health.totals_by_type == {"view": 3, "click": 0, "add_to_cart": 0, "purchase": 1}
+
+
+def test_coverage_and_shoppers() -> None:
+    health = data_health(small_store())
+
+    assert (health.n_items, health.items_with_events) == (3, 2)
+    assert round(health.coverage, 3) == 0.667
+    assert health.shown_coverage == 0.0
+    assert health.n_shoppers == health.active_shoppers == 2
+    assert health.as_dict()["types"] == ["view", "click", "add_to_cart", "purchase"]
+
+
+def test_an_empty_store_has_healthy_zeros() -> None:
+    health = data_health(Store("sqlite://"), days=3)
+
+    assert health.n_events == 0 and health.coverage == 0.0 and health.last_event_at is None
+    assert len(health.days) == 3
+
+
+def test_ingest_outcomes_come_from_the_prometheus_counter() -> None:
+    metrics = ServiceMetrics()
+    metrics.events.labels("rejected").inc(3)
+    metrics.events.labels("accepted").inc(10)
+
+    assert ingest_outcomes(metrics) == {"accepted": 10, "duplicate": 0, "rejected": 3}
+    assert ingest_outcomes(None) == {}
