@@ -33,7 +33,11 @@ def test_a_pseudonym_is_stable_keyed_and_short() -> None:
     assert pseudonym != Pseudonymizer(KEY + "-rotated")(SHOPPER)
     assert pseudonym != pseudonymize(SHOPPER.upper())
     assert len(pseudonym) == 32 and int(pseudonym, 16) >= 0
-    assert pseudonymize.many(["a", "b", "a"]) == [pseudonymize("a"), pseudonymize("b"), pseudonymize("a")]
+    assert pseudonymize.many(["a", "b", "a"]) == [
+        pseudonymize("a"),
+        pseudonymize("b"),
+        pseudonymize("a"),
+    ]
     assert KEY not in repr(pseudonymize)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import json
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select, update
@@ -71,7 +72,7 @@ def test_purge_keeps_the_window_and_drops_the_rest(db_url: str) -> None:
     store.close()
 
 
-def test_the_window_must_be_positive_and_configured(tmp_path: object) -> None:
+def test_the_window_must_be_positive_and_configured() -> None:
     with pytest.raises(ValidationError, match="retention_days must be > 0"):
         purge_expired(Store("sqlite://"), retention_days=0)
     with pytest.raises(ValidationError, match="retention_days must be set"):
@@ -79,7 +80,7 @@ def test_the_window_must_be_positive_and_configured(tmp_path: object) -> None:
 
 
 def test_the_job_runs_from_the_command_line(
-    tmp_path: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = f"sqlite:///{tmp_path}/shop.db"
     fill(Store(url))

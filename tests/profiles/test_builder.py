@@ -263,3 +263,17 @@ def test_public_names() -> None:
 def test_docstring_example_runs() -> None:
     failures, tried = doctest.testmod(builder_module)
     assert tried > 0 and failures == 0
+
+
+def test_a_new_event_shows_in_the_next_build_without_refit(
+    builder: ProfileBuilder, snapshot: Snapshot
+) -> None:
+    events = [("g1", VIEW, NOW - DAY), ("g2", VIEW, NOW - DAY + 60)]
+    before = builder.build(history(snapshot, events), now=NOW)
+
+    after = builder.build(history(snapshot, [*events, ("b3", PURCHASE, NOW)]), now=NOW)
+
+    assert before.top_categories(1) == ["Garden"]
+    assert after.top_categories(1) == ["Beauty"]
+    assert after.interests[0].evidence[0].item_id == "b3"
+    assert after.activity.recency_days == 0.0

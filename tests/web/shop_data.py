@@ -66,7 +66,9 @@ def web_events(*, seed: int = 3) -> list[Interaction]:
             kind = InteractionType(int(rng.choice([1, 1, 1, 2, 2, 3, 4])))
             at = end - float(rng.uniform(0, 20)) * SECONDS_PER_DAY
             events.append(
-                Interaction(f"web-{user}-{position}", f"shopper-{user:02d}", f"sku-{item:03d}", kind, at)
+                Interaction(
+                    f"web-{user}-{position}", f"shopper-{user:02d}", f"sku-{item:03d}", kind, at
+                )
             )
     return events
 

@@ -81,7 +81,10 @@ def test_opening_a_product_changes_the_homepage(page: Any, web_shop: WebShop) ->
     wait_for_new_page(page, request_id)
 
     # The next page follows the shopper: a row built around the product just viewed.
-    page.wait_for_selector(f'#page .section h2:has-text("Because you viewed {title}")')
+    row = page.locator('#page .section[data-section-id^="because_viewed"]').first
+    row.wait_for()
+    assert row.locator(".section-why").inner_text().endswith(f"similar to {item_id}")
+    assert row.locator("h2").inner_text().startswith("Because you")
     latest = web_shop.store.user_history(shopper, n=2)
     assert [e.type for e in latest] == [InteractionType.CLICK, InteractionType.VIEW]
     assert {e.item_id for e in latest} == {item_id}

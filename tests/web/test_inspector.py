@@ -17,12 +17,13 @@ def test_inspection_explains_every_section(web_shop: WebShop) -> None:
     page = found["homepage"]
     on_page = {i["item_id"] for s in page["sections"] for i in s["items"]}
     for section in page["sections"]:
-        assert section["source_model"] in web_shop.bundle.models
-        assert 0 < len(section["runners_up"]) <= 3
+        assert section["source_model"] in {*web_shop.bundle.models, None}
+        assert len(section["runners_up"]) <= 3
         assert not on_page & {r["item_id"] for r in section["runners_up"]}
         for item in section["items"]:
             assert set(item["models"]) == set(web_shop.bundle.models)
             assert item["card"]["item_id"] == item["item_id"]
+    assert any(section["runners_up"] for section in page["sections"])
     if found["profile"] is not None:
         assert found["profile"]["user_id"] == "shopper-04"
         assert "embedding" not in found["profile"]
@@ -60,4 +61,5 @@ def test_section_models() -> None:
     assert section_model("top_picks:Beauty", names) == "popularity"
     assert section_model("trending", ["popularity"]) == "popularity"
     assert section_model("something_new", ["popularity"]) == "popularity"
-    assert section_model("because_viewed", ["popularity"]) is None
+    assert section_model("because_viewed:2", ["popularity", "als"]) == "als"
+    assert section_model("buy_again", names) is None

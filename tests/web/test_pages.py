@@ -32,9 +32,14 @@ def test_category_pages_put_popular_items_first(client: TestClient) -> None:
 def test_search_and_card_endpoints(client: TestClient) -> None:
     found = client.get("/web/search", params={"q": "velvet coral", "n": 2}).json()
     assert found["query"] == "velvet coral"
-    assert [i["title"] for i in found["items"]] == ["Velvet Matte lipstick coral 12", "Velvet Matte lipstick coral 17"]
+    assert [i["title"] for i in found["items"]] == [
+        "Velvet Matte lipstick coral 12",
+        "Velvet Matte lipstick coral 17",
+    ]
 
-    cards = client.get("/web/items", params=[("ids", "sku-041"), ("ids", "nope"), ("ids", "sku-000")]).json()
+    cards = client.get(
+        "/web/items", params=[("ids", "sku-041"), ("ids", "nope"), ("ids", "sku-000")]
+    ).json()
     assert [c["item_id"] for c in cards] == ["sku-041", "sku-000"]
     assert set(cards[0]) >= {"title", "category", "brand", "price_label", "thumbnail", "in_stock"}
     assert client.get("/web/shoppers", params={"n": 3}).json()[0].startswith("shopper-")
@@ -42,7 +47,9 @@ def test_search_and_card_endpoints(client: TestClient) -> None:
 
 def test_static_files_are_served_and_nothing_else(client: TestClient) -> None:
     script = client.get("/web/static/charts.js")
-    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert script.status_code == 200 and script.headers["content-type"].startswith(
+        "text/javascript"
+    )
     assert client.get("/web/static/shop.css").headers["content-type"].startswith("text/css")
     for name in ("missing.js", "..%2Fpages.py", "pages.py", ".hidden.js"):
         assert client.get(f"/web/static/{name}").status_code == 404

@@ -13,7 +13,12 @@ def small_store() -> Store:
     store = Store("sqlite://")
     store.upsert_items(
         [
-            Item(item_id="a", title="Red 100% Cotton Shirt", category="Fashion > Shirts", brand="Ando"),
+            Item(
+                item_id="a",
+                title="Red 100% Cotton Shirt",
+                category="Fashion > Shirts",
+                brand="Ando",
+            ),
             Item(item_id="b", title="Blue cotton shirt", category="Fashion > Shirts", brand="Bex"),
             Item(item_id="c", title="Steel pan", category="Home", brand="Forge"),
         ]

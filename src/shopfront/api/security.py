@@ -337,41 +337,44 @@ def install_security(app: FastAPI, settings: Settings) -> None:
             allow_headers=["Authorization", "Content-Type", "X-API-Key"],
             expose_headers=["Retry-After"],
         )
-    if not keyring.is_open:
-        _document_security(app)
-    else:
+    _document_security(app, keyring=keyring, limited=limiter is not None)
+    if keyring.is_open:
         logger.info("no api keys configured: the service is open to every client")
 
 
-def _document_security(app: FastAPI) -> None:
-    """Declare the key schemes and each operation's scope in the OpenAPI schema."""
+def _document_security(app: FastAPI, *, keyring: ApiKeyring, limited: bool) -> None:
+    """Declare the key schemes, each operation's scope and the refusals in the OpenAPI schema."""
     build_schema = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
         schema = build_schema()
-        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
-        schemes["ApiKey"] = {"type": "apiKey", "in": "header", "name": "X-API-Key"}
-        schemes["Bearer"] = {"type": "http", "scheme": "bearer"}
+        if not keyring.is_open:
+            schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+            schemes["ApiKey"] = {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+            schemes["Bearer"] = {"type": "http", "scheme": "bearer"}
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
-                _document_operation(operation, required_scope(method.upper(), path))
+                scope = required_scope(method.upper(), path)
+                _document_operation(operation, None if keyring.is_open else scope, limited)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _document_operation(operation: dict[str, Any], scope: str | None) -> None:
+def _document_operation(operation: dict[str, Any], scope: str | None, limited: bool) -> None:
+    responses = operation.setdefault("responses", {})
+    if "requestBody" in operation:
+        responses.setdefault("400", {"description": "The body is not valid JSON."})
+        responses.setdefault("413", {"description": "The body is too large."})
+    if limited:
+        responses.setdefault("429", {"description": "Rate limit exceeded; see Retry-After."})
     if scope is None:
         return
     operation["security"] = [{"ApiKey": []}, {"Bearer": []}]
     operation["description"] = (
         operation.get("description", "") + f"\n\nNeeds an API key with the `{scope}` scope."
     ).strip()
-    responses = operation.setdefault("responses", {})
     responses.setdefault("401", {"description": "No valid API key."})
     responses.setdefault("403", {"description": f"The API key lacks the {scope} scope."})
-    responses.setdefault("429", {"description": "Rate limit exceeded; see Retry-After."})
-    if "requestBody" in operation:
-        responses.setdefault("413", {"description": "Request body too large."})

@@ -46,6 +46,8 @@ class ThompsonOrderModel:
 
     def __init__(self, alphas: np.ndarray, betas: np.ndarray) -> None:
         self.grid, self.cdf = _grid_and_cdfs(alphas, betas)
+        self.mass = np.diff(self.cdf, axis=1)
+        self._orders: dict[tuple[int, ...], float] = {}
 
     @property
     def n_sections(self) -> int:
@@ -54,17 +56,22 @@ class ThompsonOrderModel:
 
     def order_probability(self, shown: Sequence[int]) -> float:
         """Probability that the sections ``shown`` (indices) come out on top, in that order."""
-        shown = [int(i) for i in shown]
-        rest = np.setdiff1d(np.arange(self.n_sections), np.asarray(shown, dtype=np.int64))
-        below = np.prod(self.cdf[rest], axis=0) if len(rest) else np.ones(len(self.grid))
-        for section in reversed(shown):
-            below = _integrate_below(below, self.cdf[section])
-        return float(np.clip(below[-1], 0.0, 1.0))
+        key = tuple(int(i) for i in shown)
+        cached = self._orders.get(key)
+        if cached is not None:
+            return cached
+        rest = [i for i in range(self.n_sections) if i not in set(key)]
+        below = np.prod(self.cdf[rest], axis=0) if rest else np.ones(len(self.grid))
+        for section in reversed(key):
+            below = _integrate_below(below, self.mass[section])
+        probability = float(np.clip(below[-1], 0.0, 1.0))
+        self._orders[key] = probability
+        return probability
 
     def rank_probabilities(self, n_ranks: int) -> np.ndarray:
         """float64 (S, n_ranks): P(section ``s`` at 0-based rank ``r``) for the top ranks."""
         ranks = min(n_ranks, self.n_sections)
-        mass = np.diff(self.cdf, axis=1)
+        mass = self.mass
         result = np.zeros((self.n_sections, n_ranks))
         for section in range(self.n_sections):
             above = _count_above(np.delete(self.cdf, section, axis=0), ranks)
@@ -125,10 +132,13 @@ def _grid_and_cdfs(alphas: np.ndarray, betas: np.ndarray) -> tuple[np.ndarray, n
     return grid, betainc(a[:, None], b[:, None], grid[None, :])
 
 
-def _integrate_below(below: np.ndarray, cdf: np.ndarray) -> np.ndarray:
-    """``x ↦ ∫_0^x below(t) dF(t)`` on the grid (midpoint value per cell)."""
-    cells = 0.5 * (below[1:] + below[:-1]) * np.diff(cdf)
-    return np.concatenate([[0.0], np.cumsum(cells)])
+def _integrate_below(below: np.ndarray, mass: np.ndarray) -> np.ndarray:
+    """``x ↦ ∫_0^x below(t) dF(t)`` on the grid, ``mass`` being F's increment per cell."""
+    cells = 0.5 * (below[1:] + below[:-1]) * mass
+    result = np.empty(len(below))
+    result[0] = 0.0
+    np.cumsum(cells, out=result[1:])
+    return result
 
 
 def _count_above(cdf: np.ndarray, n_counts: int) -> np.ndarray:

@@ -231,10 +231,8 @@ def describe_comparison(
         f"({level} CI {comparison.low * scale:.{digits}f} to {comparison.high * scale:.{digits}f})"
     )
     verb = "raises" if comparison.difference >= 0 else "lowers"
-    if comparison.significant:
-        verdict = f"significant (p = {_format_p(comparison.p_value)})"
-    else:
-        verdict = f"not significant (p = {_format_p(comparison.p_value)})"
+    verdict = "significant" if comparison.significant else "not significant"
+    verdict = f"{verdict} ({_format_p(comparison.p_value)})"
     return f"arm {treatment} {verb} {metric} by {size} {interval} over arm {control}, {verdict}"
 
 
@@ -245,7 +243,7 @@ def _two_sided_p(difference: float, std_error: float) -> float:
 
 
 def _format_p(p_value: float) -> str:
-    return "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
 
 
 def _undetermined(control: Estimate, treatment: Estimate, confidence: float) -> Comparison:

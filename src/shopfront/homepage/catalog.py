@@ -119,8 +119,13 @@ class CatalogStats:
             top_names=top_names,
             top_codes=top_codes,
             top_members=_members(top_codes, len(top_names), popular_order),
-            top_order=_order(np.bincount(top_codes[top_codes >= 0], weights=counts[top_codes >= 0],
-                                         minlength=len(top_names))),  # fmt: skip
+            top_order=_order(
+                np.bincount(
+                    top_codes[top_codes >= 0],
+                    weights=counts[top_codes >= 0],
+                    minlength=len(top_names),
+                )
+            ),  # fmt: skip
             path_names=path_names,
             path_codes=path_codes,
             brand_names=brand_names,
@@ -157,7 +162,9 @@ class CatalogStats:
         if not path:
             return np.zeros(0, dtype=np.int64)
         prefix = path + " >"
-        codes = [c for c, name in enumerate(self.path_names) if name == path or name.startswith(prefix)]
+        codes = [
+            c for c, name in enumerate(self.path_names) if name == path or name.startswith(prefix)
+        ]
         return np.flatnonzero(np.isin(self.path_codes, codes)).astype(np.int64)
 
     def title(self, item_index: int) -> str:
@@ -192,7 +199,9 @@ def _members(codes: np.ndarray, n_codes: int, order: np.ndarray) -> list[np.ndar
     return [members[bounds[c] : bounds[c + 1]] for c in range(n_codes)]
 
 
-def _trend(snapshot: Snapshot, half_life_days: float, has_clock: bool) -> tuple[np.ndarray, np.ndarray]:
+def _trend(
+    snapshot: Snapshot, half_life_days: float, has_clock: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """Decayed interaction counts and distinct recent shoppers per item."""
     n_items = snapshot.n_items
     age_days = np.maximum(snapshot.reference_time - snapshot.seq_times, 0.0) / DAY

@@ -1,34 +1,48 @@
 """The composer: from a shopper's history to a whole homepage.
 
-Sections are drafted by the builders of :mod:`shopfront.homepage.sections`, in
-an order that depends on what is known of the shopper; then, walking the rows
-top to bottom, every product already placed higher up or excluded (bought, out
-of stock) is dropped, so no product appears twice on a page.
+Per request the composer summarises the shopper (profile, affinities, cart,
+purchases), drafts every section of the catalog that has something honest to
+say (:mod:`shopfront.homepage.sections`), asks the section order policy which
+sections to show and in what order, then finishes the rows top to bottom
+(:mod:`shopfront.homepage.rows`): no product twice on a page, rules applied,
+rows diversified and cut to the requested shape.
+
+Everything that depends only on the bundle (catalog statistics, sorted lists,
+co-purchases, repurchase intervals, user-independent score rows) is computed
+once, when the composer is built; each generator is called at most once per
+request and its row shared by every section.
+
+Example:
+    >>> composer = HomepageComposer(bundle)  # doctest: +SKIP
+    >>> page = composer.compose("u1", history, page=PageConfig(n_sections=4, n_items=8))  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
-from functools import partial
+from collections.abc import Sequence
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from shopfront.homepage.bundle import ModelBundle
-from shopfront.homepage.page import Homepage, PageConfig, PageItem, Section
-from shopfront.homepage.sections import (
-    SectionBuilder,
-    SectionDraft,
-    ShopperContext,
-    because_you_viewed,
-    purchased,
-    recommended_for_you,
-    top_categories_of,
-    top_picks_in_category,
-    trending_now,
+from shopfront.homepage.context import PageResources, ShopperContext
+from shopfront.homepage.page import Homepage, PageConfig, Section
+from shopfront.homepage.policy import (
+    EngagementOrderPolicy,
+    OrderContext,
+    SectionCandidate,
+    SectionOrder,
+    SectionOrderPolicy,
 )
+from shopfront.homepage.rows import finish_row
+from shopfront.homepage.rules import PageRules
+from shopfront.homepage.sections import SECTION_BUILDERS, SectionDraft
 from shopfront.prep.snapshot import History
 
-MIN_ITEMS_PER_SECTION = 3
+logger = logging.getLogger(__name__)
 
 
 class HomepageComposer:
@@ -36,13 +50,47 @@ class HomepageComposer:
 
     Args:
         bundle: The live model bundle.
+        rules: The shop's business rules (requests may add their own).
+        policy: Decides which sections appear and in what order; defaults to
+            :class:`~shopfront.homepage.policy.EngagementOrderPolicy`.
+        sections: Section kinds to draft, from ``SECTION_BUILDERS``; all by default.
+        new_arrival_days: Items created this recently are *New for you* candidates.
+        single_thread_blas: Run each request with one BLAS thread. A page is many
+            small matrix products, for which BLAS threads only add synchronisation:
+            one 12k × 64 product took 13 ms with two threads and 0.3 ms with one
+            on two busy cores (issue #5). The limit is process-wide while a
+            request runs.
+
+    Raises:
+        ValueError: ``sections`` names an unknown kind.
     """
 
-    def __init__(self, bundle: ModelBundle) -> None:
+    def __init__(
+        self,
+        bundle: ModelBundle,
+        *,
+        rules: PageRules | None = None,
+        policy: SectionOrderPolicy | None = None,
+        sections: Sequence[str] | None = None,
+        new_arrival_days: float = 30.0,
+        single_thread_blas: bool = True,
+    ) -> None:
+        kinds = list(SECTION_BUILDERS) if sections is None else list(sections)
+        unknown = [k for k in kinds if k not in SECTION_BUILDERS]
+        if unknown:
+            raise ValueError(f"sections must be among {sorted(SECTION_BUILDERS)}, got {unknown}")
+        started = time.perf_counter()
         self.bundle = bundle
-        snapshot = bundle.snapshot
-        self._out_of_stock = np.flatnonzero(~snapshot.item_in_stock)
-        self._shop_categories = _popular_categories(bundle)
+        self.resources = PageResources(bundle, new_arrival_days=new_arrival_days)
+        self.rules = rules or PageRules()
+        self.policy: SectionOrderPolicy = policy or EngagementOrderPolicy()
+        self.builders = {kind: SECTION_BUILDERS[kind] for kind in kinds}
+        self._compiled = self.rules.compile(self.resources.stats)
+        self._threads = ThreadpoolController() if single_thread_blas else None
+        logger.info(
+            "composer ready version=%s items=%d seconds=%.2f",
+            bundle.version, self.resources.n_items, time.perf_counter() - started,
+        )  # fmt: skip
 
     def compose(
         self,
@@ -52,89 +100,88 @@ class HomepageComposer:
         page: PageConfig | None = None,
         request_id: str | None = None,
         degraded: bool = False,
+        rules: PageRules | None = None,
+        now: float | None = None,
     ) -> Homepage:
-        """The homepage of one shopper for one page view."""
+        """The homepage of one shopper for one page view.
+
+        Args:
+            user_id: The shopper.
+            history: Their events, oldest first (may be empty).
+            page: The page's shape.
+            request_id: Id of the page view; a new one by default.
+            degraded: Mark the page as composed without the shopper's history.
+            rules: Rules of this request, narrowing the composer's.
+            now: Time of the request; defaults to the later of the snapshot's
+                time and the shopper's latest event (the shop's own clock).
+        """
+        if self._threads is None:
+            return self._compose(user_id, history, page, request_id, degraded, rules, now)
+        with self._threads.limit(limits=1, user_api="blas"):
+            return self._compose(user_id, history, page, request_id, degraded, rules, now)
+
+    def _compose(
+        self,
+        user_id: str,
+        history: History,
+        page: PageConfig | None,
+        request_id: str | None,
+        degraded: bool,
+        rules: PageRules | None,
+        now: float | None,
+    ) -> Homepage:
+        """:meth:`compose` inside the thread limit."""
         page = page or PageConfig()
-        context = self._context(history)
+        request_id = request_id or uuid.uuid4().hex
+        compiled = self._compiled
+        if rules is not None:
+            compiled = self.rules.merged(rules).compile(self.resources.stats)
+        context = ShopperContext.build(user_id, history, self.resources, compiled, now=now)
+
+        drafts = self._drafts(context, page.n_items)
+        ordering = self.policy.order(
+            [SectionCandidate(d.id, d.kind, d.engagement, len(d.item_indices)) for d in drafts],
+            OrderContext(
+                user_id=user_id,
+                request_id=request_id,
+                n_events=context.shopper.n_events,
+                n_session_events=context.shopper.n_session_events,
+                n_slots=page.n_sections,
+                profile=context.profile,
+            ),
+        )
+        return Homepage(
+            request_id=request_id,
+            user_id=user_id,
+            model_version=self.bundle.version,
+            degraded=degraded,
+            sections=self._rows(drafts, ordering, context, page),
+            ordering=ordering,
+        )
+
+    def _drafts(self, context: ShopperContext, n: int) -> list[SectionDraft]:
+        """Every draft the section builders propose for this shopper."""
+        return [draft for builder in self.builders.values() for draft in builder(context, n)]
+
+    def _rows(
+        self,
+        drafts: list[SectionDraft],
+        ordering: SectionOrder,
+        context: ShopperContext,
+        page: PageConfig,
+    ) -> list[Section]:
+        """Finish the drafts in the policy's order until the page is full."""
+        by_id = {draft.id: draft for draft in drafts}
+        placed = np.zeros(self.resources.n_items, dtype=bool)
         sections: list[Section] = []
-        placed: set[int] = set()
-        for builder in self._builders(context):
-            draft = builder(context, page.n_items)
+        for section_id in ordering.section_ids:
+            draft = by_id.get(section_id)
             if draft is None:
                 continue
-            section = _finish(draft, placed, page.n_items, self.bundle)
+            pins = context.rules.pins if not sections else context.rules.pins[:0]
+            section = finish_row(draft, context, placed, page, pins)
             if section is not None:
                 sections.append(section)
             if len(sections) == page.n_sections:
                 break
-        return Homepage(
-            request_id=request_id or uuid.uuid4().hex,
-            user_id=user_id,
-            model_version=self.bundle.version,
-            degraded=degraded,
-            sections=sections,
-        )
-
-    def _context(self, history: History) -> ShopperContext:
-        snapshot = self.bundle.snapshot
-        top = top_categories_of(history, snapshot) if len(history) else []
-        # Fill up with the shop's favourite categories so new shoppers get topical rows too.
-        top += [c for c in self._shop_categories if c not in top]
-        excluded = np.union1d(purchased(history), self._out_of_stock)
-        return ShopperContext(history, snapshot, self.bundle.models, excluded, top)
-
-    def _builders(self, context: ShopperContext) -> list[SectionBuilder]:
-        if len(context.history) == 0:
-            return [
-                trending_now,
-                partial(top_picks_in_category, rank=0),
-                partial(top_picks_in_category, rank=1),
-                partial(top_picks_in_category, rank=2),
-            ]
-        return [
-            recommended_for_you,
-            because_you_viewed,
-            partial(top_picks_in_category, rank=0),
-            trending_now,
-            partial(top_picks_in_category, rank=1),
-        ]
-
-
-def _finish(draft: SectionDraft, placed: set[int], n: int, bundle: ModelBundle) -> Section | None:
-    """Drop items placed higher up, cut to ``n``, and attach titles; ``None`` if too short."""
-    items: list[PageItem] = []
-    for item_index, score, reason in zip(
-        draft.item_indices.tolist(), draft.scores.tolist(), draft.item_reasons, strict=True
-    ):
-        if item_index in placed or not np.isfinite(score):
-            continue
-        placed.add(item_index)
-        snapshot = bundle.snapshot
-        items.append(
-            PageItem(
-                item_id=snapshot.items.id(item_index),
-                title=snapshot.item_titles[item_index],
-                score=float(score),
-                reason=reason,
-                position=len(items) + 1,
-            )
-        )
-        if len(items) == n:
-            break
-    if len(items) < MIN_ITEMS_PER_SECTION:
-        for item in items:
-            placed.discard(bundle.snapshot.items.index(item.item_id))
-        return None
-    return Section(draft.id, draft.title, draft.reason, items)
-
-
-def _popular_categories(bundle: ModelBundle, n: int = 5) -> list[str]:
-    """The shop's top-level categories by number of interactions."""
-    snapshot = bundle.snapshot
-    counts = snapshot.item_counts()
-    totals: dict[str, int] = {}
-    for category, count in zip(snapshot.item_categories, counts.tolist(), strict=True):
-        top = category.split(">")[0].strip()
-        if top:
-            totals[top] = totals.get(top, 0) + count
-    return [c for c, _ in sorted(totals.items(), key=lambda kv: -kv[1])][:n]
+        return sections

@@ -23,6 +23,7 @@ from shopfront.homepage.bundle import ModelBundle
 from shopfront.homepage.catalog import DAY, CatalogStats
 from shopfront.homepage.copurchase import CoPurchases
 from shopfront.homepage.diversity import item_embeddings
+from shopfront.homepage.fastpath import RequestScorer, request_scorers
 from shopfront.homepage.repurchase import RepurchaseIntervals
 from shopfront.homepage.rules import CompiledRules
 from shopfront.homepage.shopper import ShopperSummary
@@ -77,6 +78,7 @@ class PageResources:
         self.copurchases = CoPurchases.from_snapshot(snapshot)
         self.embeddings = item_embeddings(bundle.models, snapshot.n_items)
         self.ranker: CandidateRanker | None = _usable_ranker(bundle)
+        self.scorers = request_scorers(bundle.models)
         self.static_rows = {
             name: _frozen(model.score([History.empty()])[0])
             for name, model in bundle.models.items()
@@ -112,6 +114,7 @@ class RequestScores:
         models: The bundle's generators.
         history: The shopper's history.
         static_rows: Precomputed rows of user-independent models.
+        scorers: Fast single-history paths, used instead of ``score`` where given.
     """
 
     def __init__(
@@ -119,10 +122,12 @@ class RequestScores:
         models: Mapping[str, CandidateGenerator],
         history: History,
         static_rows: Mapping[str, np.ndarray],
+        scorers: Mapping[str, RequestScorer] | None = None,
     ) -> None:
         self._models = models
         self._history = history
         self._rows: dict[str, np.ndarray] = dict(static_rows)
+        self._scorers = scorers or {}
 
     def row(self, name: str) -> np.ndarray | None:
         """float32 (n_items,) read-only scores of one generator, ``None`` if absent."""
@@ -130,7 +135,9 @@ class RequestScores:
             model = self._models.get(name)
             if model is None:
                 return None
-            self._rows[name] = _frozen(model.score([self._history])[0])
+            scorer = self._scorers.get(name)
+            row = scorer(self._history) if scorer else model.score([self._history])[0]
+            self._rows[name] = _frozen(row)
         return self._rows[name]
 
     def personal(self) -> tuple[str, np.ndarray] | None:
@@ -158,7 +165,7 @@ class ShopperContext:
         bought: int64 items the shopper purchased.
         carted: int64 items carted and not bought since, latest first.
         usable: bool (n_items,) items discovery rows may show: allowed by the
-            rules, neither bought nor in the cart.
+            rules and not in the shopper's history (bought, carted or seen).
     """
 
     user_id: str
@@ -189,8 +196,7 @@ class ShopperContext:
         profile = _profile(resources.bundle.profiles, history, at, user_id)
         bought, carted = _purchases_and_cart(history)
         usable = rules.allowed.copy()
-        usable[bought] = False
-        usable[carted] = False
+        usable[history.item_indices] = False
         return cls(
             user_id=user_id,
             history=history,
@@ -199,7 +205,9 @@ class ShopperContext:
             shopper=ShopperSummary.build(history, resources.stats, profile=profile),
             resources=resources,
             rules=rules,
-            scores=RequestScores(resources.models, history, resources.static_rows),
+            scores=RequestScores(
+                resources.models, history, resources.static_rows, resources.scorers
+            ),
             bought=bought,
             carted=carted,
             usable=usable,

@@ -40,7 +40,9 @@ class CoPurchases:
     similarity: sp.csr_matrix
 
     @classmethod
-    def from_snapshot(cls, snapshot: Snapshot, *, window: int = 3, neighbours: int = 50) -> CoPurchases:
+    def from_snapshot(
+        cls, snapshot: Snapshot, *, window: int = 3, neighbours: int = 50
+    ) -> CoPurchases:
         """Count co-purchases in ``snapshot`` and keep the strongest ``neighbours`` per item."""
         bought = snapshot.seq_types == int(InteractionType.PURCHASE)
         users = np.repeat(np.arange(snapshot.n_users), np.diff(snapshot.seq_offsets))[bought]
@@ -80,6 +82,4 @@ def _prune_sorted(matrix: sp.csr_matrix, n: int) -> sp.csr_matrix:
     starts = np.searchsorted(rows, rows, side="left")
     keep = np.arange(len(rows)) - starts < n
     indptr = np.searchsorted(rows[keep], np.arange(matrix.shape[0] + 1))
-    return sp.csr_matrix(
-        (data[keep].astype(np.float32), cols[keep], indptr), shape=matrix.shape
-    )
+    return sp.csr_matrix((data[keep].astype(np.float32), cols[keep], indptr), shape=matrix.shape)

@@ -105,7 +105,10 @@ class SectionOrder:
 class SectionOrderPolicy(Protocol):
     """Decides which sections appear and in what order, per shopper."""
 
-    name: str
+    @property
+    def name(self) -> str:  # pragma: no cover - protocol
+        """Name of the policy, logged with each order."""
+        ...
 
     def order(
         self, sections: Sequence[SectionCandidate], context: OrderContext

@@ -56,7 +56,9 @@ def days_phrase(days: float) -> str:
     return "yesterday" if whole == 1 else f"{whole} days ago"
 
 
-def recent_evidence(context: ShopperContext, n: int = EVIDENCE_EVENTS) -> tuple[np.ndarray, np.ndarray]:
+def recent_evidence(
+    context: ShopperContext, n: int = EVIDENCE_EVENTS
+) -> tuple[np.ndarray, np.ndarray]:
     """The shopper's latest distinct items (latest first) and their strongest event type."""
     items = np.asarray(context.history.item_indices, dtype=np.int64)[::-1]
     types = np.asarray(context.history.types, dtype=np.int64)[::-1]

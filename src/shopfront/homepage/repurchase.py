@@ -82,7 +82,10 @@ class RepurchaseIntervals:
         shop_gap = float(np.median(gaps)) if len(gaps) else default_interval_days
 
         # Coarse level first, so the finer category path overrides it where it knows enough.
-        levels = ((stats.top_codes, len(stats.top_names)), (stats.path_codes, len(stats.path_names)))
+        levels = (
+            (stats.top_codes, len(stats.top_names)),
+            (stats.path_codes, len(stats.path_names)),
+        )
         for codes, n_codes in levels:
             pair_codes = codes[pair_items]
             valid = pair_codes >= 0
@@ -132,12 +135,16 @@ class RepurchaseIntervals:
         keep = (ratio >= min_ratio) & (ratio <= max_ratio)
         scores = np.exp(-np.abs(np.log(np.maximum(ratio[keep], 1e-9)))).astype(np.float32)
         order = np.argsort(-scores, kind="stable")
-        return DueItems(unique[keep][order], scores[order], days[keep][order], interval[keep][order])
+        return DueItems(
+            unique[keep][order], scores[order], days[keep][order], interval[keep][order]
+        )
 
 
 def _no_due() -> DueItems:
     empty = np.zeros(0)
-    return DueItems(empty.astype(np.int64), empty.astype(np.float32), empty, empty.astype(np.float32))
+    return DueItems(
+        empty.astype(np.int64), empty.astype(np.float32), empty, empty.astype(np.float32)
+    )
 
 
 def _purchase_pairs(snapshot: Snapshot) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

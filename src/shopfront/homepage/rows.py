@@ -37,7 +37,7 @@ def finish_row(
         page: The page's shape and diversity knob.
         pins: int64 pinned items to put first (all allowed by the rules).
     """
-    pins = pins[~placed[pins]]
+    pins = pins[~placed[pins]][: page.n_items]
     items, relevance = _candidates(draft, context, placed, pins, page.n_items)
     n_free = max(page.n_items - len(pins), 0)
     if draft.diversify and page.mmr_lambda < 1.0:

@@ -32,15 +32,15 @@ class PageRules(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    in_stock_only: bool = Field(True, description="Show only items in stock.")
-    exclude_items: tuple[str, ...] = Field((), description="Item ids never shown.")
+    in_stock_only: bool = Field(default=True, description="Show only items in stock.")
+    exclude_items: tuple[str, ...] = Field(default=(), description="Item ids never shown.")
     exclude_categories: tuple[str, ...] = Field(
-        (),
+        default=(),
         description="Category paths never shown; a path also excludes its sub-categories "
         "(``Home`` excludes ``Home > Kitchen``).",
     )
     pin_items: tuple[str, ...] = Field(
-        (), description="Item ids placed first in the top row, in this order, when allowed."
+        default=(), description="Item ids placed first in the top row, in this order, when allowed."
     )
     boost_items: dict[str, float] = Field(
         default_factory=dict,
@@ -50,8 +50,8 @@ class PageRules(BaseModel):
         default_factory=dict,
         description="Category path → amount added to the row-normalized score of its items.",
     )
-    min_price: float | None = Field(None, ge=0, description="Lowest price shown.")
-    max_price: float | None = Field(None, ge=0, description="Highest price shown.")
+    min_price: float | None = Field(default=None, ge=0, description="Lowest price shown.")
+    max_price: float | None = Field(default=None, ge=0, description="Highest price shown.")
 
     @model_validator(mode="after")
     def _price_range_is_ordered(self) -> PageRules:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -17,6 +17,7 @@ from shopfront.errors import BundleError, StoreUnavailableError
 from shopfront.homepage.bundle import ModelBundle
 from shopfront.homepage.composer import HomepageComposer
 from shopfront.homepage.page import Homepage, PageConfig
+from shopfront.homepage.rules import PageRules
 from shopfront.prep.snapshot import History, Snapshot
 from shopfront.store.records import Interaction
 from shopfront.store.store import Store
@@ -31,18 +32,30 @@ class BundleHolder:
 
     A request takes the pair once and uses it to the end, so a hot swap never
     mixes two bundles inside one page.
+
+    Args:
+        bundle: The first live bundle, if any.
+        make_composer: Builds the composer of a bundle; pass a
+            ``functools.partial(HomepageComposer, rules=..., policy=...)`` to serve
+            the shop's rules or a learned section order policy.
     """
 
-    def __init__(self, bundle: ModelBundle | None = None) -> None:
+    def __init__(
+        self,
+        bundle: ModelBundle | None = None,
+        *,
+        make_composer: Callable[[ModelBundle], HomepageComposer] = HomepageComposer,
+    ) -> None:
         self._lock = threading.Lock()
         self._pair: tuple[ModelBundle, HomepageComposer] | None = None
+        self.make_composer = make_composer
         if bundle is not None:
             self.swap(bundle)
 
     def swap(self, bundle: ModelBundle) -> None:
-        """Validate ``bundle`` and make it live."""
+        """Validate ``bundle``, prepare its composer, and make it live."""
         bundle.validate()
-        pair = (bundle, HomepageComposer(bundle))
+        pair = (bundle, self.make_composer(bundle))
         with self._lock:
             self._pair = pair
         logger.info("bundle live version=%s", bundle.version)
@@ -78,9 +91,21 @@ class HomepageService:
         self.holder = holder
 
     def homepage(
-        self, user_id: str, *, page: PageConfig | None = None, request_id: str | None = None
+        self,
+        user_id: str,
+        *,
+        page: PageConfig | None = None,
+        request_id: str | None = None,
+        rules: PageRules | None = None,
     ) -> Homepage:
-        """The homepage of ``user_id`` (a new shopper gets the page for new shoppers)."""
+        """The homepage of ``user_id`` (a new shopper gets the page for new shoppers).
+
+        Args:
+            user_id: The shopper.
+            page: The page's shape.
+            request_id: Id of the page view; a new one by default.
+            rules: Business rules of this request, on top of the composer's.
+        """
         pair = self.holder.current()
         if pair is None:
             raise BundleError("no model bundle is live yet; run `shopfront train` first")
@@ -92,4 +117,6 @@ class HomepageService:
             logger.warning("store unreachable; serving a page without history")
             interactions, degraded = [], True
         history = history_from_interactions(interactions, bundle.snapshot)
-        return composer.compose(user_id, history, page=page, request_id=request_id, degraded=degraded)
+        return composer.compose(
+            user_id, history, page=page, request_id=request_id, degraded=degraded, rules=rules
+        )

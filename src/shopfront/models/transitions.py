@@ -28,16 +28,22 @@ from shopfront.prep.snapshot import History, Snapshot
 logger = logging.getLogger(__name__)
 
 
-def transition_counts(snapshot: Snapshot) -> sp.csr_matrix:
-    """float32 CSR (n_items, n_items): how often item ``a`` (row) was directly followed by ``b``."""
-    follows = np.ones(len(snapshot.seq_items), dtype=bool)
-    follows[snapshot.seq_offsets[:-1][np.diff(snapshot.seq_offsets) > 0]] = False
-    positions = np.flatnonzero(follows)
+def transition_counts(snapshot: Snapshot, keep: np.ndarray | None = None) -> sp.csr_matrix:
+    """float32 CSR (n_items, n_items): how often item ``a`` (row) was directly followed by ``b``.
+
+    Args:
+        snapshot: The histories to count in.
+        keep: Per user, how many of the oldest interactions to count (``None``: all).
+    """
+    lengths = np.diff(snapshot.seq_offsets)
+    positions = np.arange(len(snapshot.seq_items)) - np.repeat(snapshot.seq_offsets[:-1], lengths)
+    limit = np.repeat(lengths if keep is None else np.minimum(keep, lengths), lengths)
+    follows = np.flatnonzero((positions > 0) & (positions < limit))
     shape = (snapshot.n_items, snapshot.n_items)
     counts = sp.csr_matrix(
         (
-            np.ones(len(positions), dtype=np.float32),
-            (snapshot.seq_items[positions - 1], snapshot.seq_items[positions]),
+            np.ones(len(follows), dtype=np.float32),
+            (snapshot.seq_items[follows - 1], snapshot.seq_items[follows]),
         ),
         shape=shape,
     )

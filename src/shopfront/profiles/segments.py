@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
-
-from shopfront.profiles.price import band_of
 
 logger = logging.getLogger(__name__)
 
@@ -153,25 +152,37 @@ def _sample(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
 def _describe_all(
     labels: np.ndarray, shares: np.ndarray, figures: np.ndarray, names: Sequence[str]
 ) -> tuple[str, ...]:
-    """A unique description of every segment, from its members' figures."""
-    n_segments = int(labels.max()) + 1 if len(labels) else 0
-    event_terciles = np.quantile(figures[:, 1], [1 / 3, 2 / 3])
-    purchase_mean = float(figures[:, 2].mean())
+    """A unique description of every segment, from its members' figures.
+
+    Price and frequency words compare the segment's median shopper with the
+    terciles of all shoppers, so that they tell segments apart.
+    """
+    prices = figures[:, 0][np.isfinite(figures[:, 0])]
+    population = _Population(
+        price_terciles=np.quantile(prices, [1 / 3, 2 / 3]) if len(prices) else None,
+        event_terciles=np.quantile(figures[:, 1], [1 / 3, 2 / 3]),
+        purchase_mean=float(figures[:, 2].mean()),
+    )
     descriptions: list[str] = []
-    for segment in range(n_segments):
+    for segment in range(int(labels.max()) + 1 if len(labels) else 0):
         members = labels == segment
-        text = _describe(shares[members], figures[members], names, event_terciles, purchase_mean)
-        repeats = descriptions.count(text) + sum(d.startswith(text + " #") for d in descriptions)
+        text = _describe(shares[members], figures[members], names, population)
+        repeats = sum(d == text or d.startswith(text + " #") for d in descriptions)
         descriptions.append(f"{text} #{repeats + 1}" if repeats else text)
     return tuple(descriptions)
 
 
+@dataclass(frozen=True, slots=True)
+class _Population:
+    """Figures of all shoppers that a segment is compared with."""
+
+    price_terciles: np.ndarray | None
+    event_terciles: np.ndarray
+    purchase_mean: float
+
+
 def _describe(
-    shares: np.ndarray,
-    figures: np.ndarray,
-    names: Sequence[str],
-    event_terciles: np.ndarray,
-    purchase_mean: float,
+    shares: np.ndarray, figures: np.ndarray, names: Sequence[str], population: _Population
 ) -> str:
     """Words for one segment: price level, main categories, role and frequency."""
     if len(shares) == 0:
@@ -183,18 +194,19 @@ def _describe(
     subject = " & ".join(_display(names[c]) for c in top) or "mixed-interest"
 
     prices = figures[:, 0][np.isfinite(figures[:, 0])]
-    band = band_of(float(np.median(prices))) if len(prices) else None
-    price = {"mid": "mid-price", None: ""}.get(band, band or "")
-    role = "buyers" if float(figures[:, 2].mean()) > purchase_mean else "browsers"
-    events = float(np.median(figures[:, 1]))
-    frequency = (
-        "frequent"
-        if events >= event_terciles[1]
-        else "occasional"
-        if events <= event_terciles[0]
-        else "regular"
-    )
+    price = ""
+    if len(prices) and population.price_terciles is not None:
+        level = _tercile(float(np.median(prices)), population.price_terciles)
+        price = ("budget", "mid-price", "premium")[level]
+    role = "buyers" if float(figures[:, 2].mean()) > population.purchase_mean else "browsers"
+    level = _tercile(float(np.median(figures[:, 1])), population.event_terciles)
+    frequency = ("occasional", "regular", "frequent")[level]
     return f"{' '.join(p for p in (price, subject, role) if p)}, {frequency}"
+
+
+def _tercile(value: float, terciles: np.ndarray) -> int:
+    """0, 1 or 2: below the first tercile, between them, or above the second."""
+    return 0 if value < terciles[0] else 2 if value > terciles[1] else 1
 
 
 def _display(name: str) -> str:

@@ -1,9 +1,12 @@
 """Who may open the operator's dashboard: an API key with the ``admin`` scope.
 
 An open service (``Settings.api_keys`` empty) lets everyone in. Otherwise the
-key comes from the ``X-API-Key`` header or, so that a browser can open the
-dashboard from a link, the ``key`` query parameter; its scopes are
-``settings.api_keys[key]``.
+key comes from the ``X-API-Key`` header, an ``Authorization: Bearer`` token or,
+so that a browser can open the dashboard from a link, the ``key`` query
+parameter; its scopes are ``settings.api_keys[key]``. The service's security
+middleware (:mod:`shopfront.api.security`) applies the same rule to every
+``/admin`` and ``/v1/admin`` request first; this check keeps the dashboard
+closed even in an app assembled without that middleware.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 
 from fastapi import Depends, HTTPException, Request
 
+from shopfront.api.security import presented_key
 from shopfront.api.services import Services, get_services
 
 ADMIN_SCOPE = "admin"
@@ -29,8 +33,8 @@ class AccessDenied:
 
 
 def request_key(request: Request) -> str | None:
-    """The API key a request carries, from its header or its ``key`` query parameter."""
-    return request.headers.get(KEY_HEADER) or request.query_params.get(KEY_PARAMETER) or None
+    """The API key a request carries: its header, else its ``key`` query parameter."""
+    return presented_key(request.headers) or request.query_params.get(KEY_PARAMETER) or None
 
 
 def check_admin(api_keys: dict[str, list[str]], key: str | None) -> AccessDenied | None:
@@ -39,9 +43,12 @@ def check_admin(api_keys: dict[str, list[str]], key: str | None) -> AccessDenied
         return None
     if key is None:
         return AccessDenied(401, f"an API key with the {ADMIN_SCOPE!r} scope is required")
-    scopes = next((s for k, s in api_keys.items() if hmac.compare_digest(k.encode(), key.encode())), None)
+    scopes = next(
+        (s for k, s in api_keys.items() if hmac.compare_digest(k.encode(), key.encode())), None
+    )
     if scopes is None:
         return AccessDenied(401, "the API key is not valid")
+    # As in the service's keyring, a key with the admin scope has every scope.
     if ADMIN_SCOPE not in scopes:
         return AccessDenied(403, f"the API key lacks the {ADMIN_SCOPE!r} scope")
     return None

@@ -9,6 +9,7 @@ as ``?key=`` (kept in every link of the dashboard) or in the ``X-API-Key`` heade
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -95,14 +96,14 @@ def _shopper(services: Services, user_id: str) -> dict[str, Any]:
 
 
 def _page(
-    request: Request, services: Services, tab: str, build: Any
+    request: Request, services: Services, tab: str, build: Callable[[], dict[str, Any]]
 ) -> HTMLResponse:
     """Render ``admin_<tab>.html``, or the key form when the request may not see it."""
     key = request_key(request)
     denied = check_admin(services.settings.api_keys, key)
     query_key = request.query_params.get("key", "")
     suffix = urlencode({"key": query_key}) if query_key else ""
-    common = {
+    common: dict[str, Any] = {
         "tabs": TABS,
         "tab": tab,
         "key": query_key,

@@ -13,6 +13,7 @@ logs no impression and counts no page view.
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from typing import Any
@@ -22,16 +23,31 @@ import numpy as np
 from shopfront.homepage.bundle import ModelBundle
 from shopfront.homepage.composer import HomepageComposer
 from shopfront.homepage.page import Section
-from shopfront.homepage.sections import PERSONAL_MODELS, purchased
 from shopfront.homepage.service import HISTORY_LENGTH, BundleHolder, history_from_interactions
 from shopfront.models.base import top_n
 from shopfront.prep.snapshot import History
-from shopfront.store.records import Interaction
+from shopfront.store.records import Interaction, InteractionType
 from shopfront.store.store import Store
 from shopfront.web import queries
 from shopfront.web.catalog import item_card
 
 logger = logging.getLogger(__name__)
+
+# Which generator a row of each kind ranks its candidates by, in order of preference; the
+# same preferences as the section builders. TODO(#8): read them from the composer's drafts
+# once it exposes them, instead of mirroring its rules here.
+PERSONAL_MODELS = ("sequential", "als", "bpr", "cooccurrence", "content")
+SIMILAR_MODELS = ("cooccurrence", "content", "als", "bpr")
+SECTION_MODELS: dict[str, tuple[str, ...]] = {
+    "recommended": PERSONAL_MODELS,
+    "because_viewed": SIMILAR_MODELS,
+    "top_picks": ("popularity",),
+    "trending": ("trending", "popularity"),
+    "new_for_you": PERSONAL_MODELS + ("popularity",),
+}
+# Rows of the shopper's own items (buy it again, their cart) rank no open candidates.
+OWN_ITEM_SECTIONS = frozenset({"buy_again", "complete_purchase", "bought_together"})
+ANCHOR_PATTERN = re.compile(r"similar to (?P<item_id>\S+)$")
 
 
 def inspect_shopper(
@@ -123,9 +139,8 @@ def explain_homepage(
     snapshot = bundle.snapshot
     scores = {name: model.score([history])[0] for name, model in bundle.models.items()}
     on_page = np.array([snapshot.items.index(i) for i in page.item_ids()], dtype=np.int64)
-    excluded = np.union1d(
-        np.union1d(purchased(history), np.flatnonzero(~snapshot.item_in_stock)), on_page
-    )
+    bought = history.item_indices[history.types == int(InteractionType.PURCHASE)]
+    excluded = np.union1d(np.union1d(bought, np.flatnonzero(~snapshot.item_in_stock)), on_page)
     sections = []
     for section in page.sections:
         runners = runners_up(bundle, history, section, scores, excluded, n=n_runners_up)
@@ -140,19 +155,11 @@ def explain_homepage(
 
 
 def section_model(section_id: str, model_names: list[str]) -> str | None:
-    """The model a section draws its candidates from (by the section builders' rules)."""
-    personal = next((m for m in PERSONAL_MODELS if m in model_names), None)
-    if section_id == "recommended":
-        wanted: list[str | None] = [personal]
-    elif section_id == "because_viewed":
-        wanted = ["cooccurrence"]
-    elif section_id.startswith("top_picks:"):
-        wanted = ["popularity"]
-    elif section_id == "trending":
-        wanted = ["trending", "popularity"]
-    else:
-        # TODO(#8): name the source of new section kinds here as the composer grows them.
-        wanted = [personal, "popularity"]
+    """The generator a section ranks its candidates by (``None`` when it ranks none)."""
+    kind = section_id.split(":", 1)[0]
+    if kind in OWN_ITEM_SECTIONS:
+        return None
+    wanted = SECTION_MODELS.get(kind, PERSONAL_MODELS + ("popularity",))
     return next((m for m in wanted if m in model_names), None)
 
 
@@ -195,21 +202,32 @@ def _section_scores(
 ) -> np.ndarray:
     """float32 (n_items,) scores of the candidates the section chooses from (-inf elsewhere)."""
     snapshot = bundle.snapshot
-    if section.id == "because_viewed" and len(history):
-        # Like the section, rank by similarity to the last item the shopper touched.
-        similar = bundle.models[name].similar_items(int(history.item_indices[-1]), 200)
+    kind, _, detail = section.id.partition(":")
+    if kind == "because_viewed":
+        anchor = _anchor(section, snapshot.items.get, history)
+        if anchor is None:
+            return np.full(snapshot.n_items, -np.inf, dtype=np.float32)
+        # Like the section, rank by likeness to the item it is built around.
+        similar = bundle.models[name].similar_items(anchor, 200)
         out = np.full(snapshot.n_items, -np.inf, dtype=np.float32)
         out[similar.item_indices] = similar.scores
         return out
     row = row.astype(np.float32, copy=True)
-    if section.id.startswith("top_picks:"):
-        category = section.id.split(":", 1)[1]
+    if kind == "top_picks" and detail:
         inside = np.array(
-            [c == category or c.startswith(category + " >") for c in snapshot.item_categories],
+            [c == detail or c.startswith(detail + " >") for c in snapshot.item_categories],
             dtype=bool,
         )
         row[~inside] = -np.inf
     return row
+
+
+def _anchor(section: Section, index_of: Any, history: History) -> int | None:
+    """The item a *Because you viewed* row is built around: named in its reason, else the latest."""
+    match = ANCHOR_PATTERN.search(section.reason)
+    if match is not None and index_of(match["item_id"], -1) >= 0:
+        return int(index_of(match["item_id"], -1))
+    return int(history.item_indices[-1]) if len(history) else None
 
 
 def _section_view(

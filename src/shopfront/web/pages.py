@@ -66,8 +66,16 @@ def search_page(
 def shoppers(
     n: int = Query(default=30, ge=1, le=500), services: Services = Depends(get_services)
 ) -> list[str]:
-    """The most active shoppers, for the shopper switcher."""
-    return services.store.active_user_ids(n=n)
+    """The most active shoppers, for the shopper switcher.
+
+    With a live bundle, users its training left out (bots, deleted users) are
+    skipped, so the switcher offers real shoppers.
+    """
+    bundle = _bundle(services)
+    if bundle is None:
+        return services.store.active_user_ids(n=n)
+    known = bundle.snapshot.users
+    return [u for u in services.store.active_user_ids(n=4 * n) if u in known][:n]
 
 
 @router.get("/web/search")

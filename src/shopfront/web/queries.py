@@ -120,9 +120,8 @@ def count_items_shown(store: Store) -> int:
 
 
 def _count_distinct_items(store: Store, table: Any) -> int:
-    query = (
-        select(func.count(distinct(table.c.item_id)))
-        .select_from(table.join(schema.items, table.c.item_id == schema.items.c.item_id))
+    query = select(func.count(distinct(table.c.item_id))).select_from(
+        table.join(schema.items, table.c.item_id == schema.items.c.item_id)
     )
     with store.engine.connect() as connection:
         return int(connection.execute(query).scalar_one())

@@ -63,7 +63,9 @@ def compare_with_generators(
     loo = leave_one_out(snapshot, split)
     train, users, targets = loo.train, loo.user_indices, loo.target_items
     if max_eval_users is not None and len(users) > max_eval_users:
-        chosen = np.sort(np.random.default_rng(seed).choice(len(users), max_eval_users, replace=False))
+        chosen = np.sort(
+            np.random.default_rng(seed).choice(len(users), max_eval_users, replace=False)
+        )
         users, targets = users[chosen], targets[chosen]
     profiles = profiles_factory(train) if profiles_factory is not None else None
     seconds: dict[str, float] = {}

@@ -18,7 +18,7 @@ def recommended_for_you(context: ShopperContext, n: int) -> list[SectionDraft]:
     """The ranker's merge of all generators (or the best personal model), for a known shopper."""
     if context.shopper.is_new:
         return []
-    usable = _unseen(context)
+    usable = context.usable
     ranker = context.resources.ranker
     if ranker is not None:
         rows = [_row(context, name) for name in ranker.generators]
@@ -52,7 +52,7 @@ def recommended_for_you(context: ShopperContext, n: int) -> list[SectionDraft]:
 def because_you_viewed(context: ShopperContext, n: int) -> list[SectionDraft]:
     """Items like the shopper's latest distinct items, one row per anchor item."""
     evidence, types = recent_evidence(context, n=MAX_ANCHORS * 2)
-    usable = _unseen(context)
+    usable = context.usable
     drafts: list[SectionDraft] = []
     for anchor, kind in zip(evidence.tolist(), types.tolist(), strict=True):
         similar = context.resources.similar(anchor)
@@ -81,7 +81,7 @@ def because_you_viewed(context: ShopperContext, n: int) -> list[SectionDraft]:
 def new_for_you(context: ShopperContext, n: int) -> list[SectionDraft]:
     """Recent arrivals, ordered by likeness to the history or by category and brand affinity."""
     arrivals = context.resources.new_arrivals
-    items = arrivals[_unseen(context)[arrivals]]
+    items = arrivals[context.usable[arrivals]]
     if len(items) < 3:
         return []
     stats, shopper = context.stats, context.shopper
@@ -116,13 +116,6 @@ def _row(context: ShopperContext, name: str) -> np.ndarray:
     if row is None:
         raise KeyError(f"generator {name!r} of the ranker is not in the bundle")
     return row
-
-
-def _unseen(context: ShopperContext) -> np.ndarray:
-    """Usable items the shopper has not interacted with."""
-    usable = context.usable.copy()
-    usable[context.history.item_indices] = False
-    return usable
 
 
 def _because_title(kind: int, name: str) -> str:

@@ -90,9 +90,7 @@ def frequently_bought_together(context: ShopperContext, n: int) -> list[SectionD
         best[items[stronger]] = contribution[stronger]
         best_anchor[items[stronger]] = anchor
 
-    usable = context.usable.copy()
-    usable[context.history.item_indices] = False
-    candidates = np.flatnonzero((scores > 0) & usable)
+    candidates = np.flatnonzero((scores > 0) & context.usable)
     if len(candidates) < 3:
         return []
     order = candidates[np.argsort(-scores[candidates], kind="stable")][: pool_size(n)]

@@ -44,6 +44,8 @@ class TrainingConfig:
         weight_decay: AdamW weight decay (not on norms and biases).
         negatives: Uniform negatives of a sampled softmax per batch; 0 means the
             full softmax over the whole catalog.
+        max_seconds: Stop after the first epoch that ends past this wall time
+            (0: no limit); the best weights so far are kept.
         seed: Seed of batch order and sampling.
     """
 
@@ -53,6 +55,7 @@ class TrainingConfig:
     learning_rate: float = 1e-3
     weight_decay: float = 0.0
     negatives: int = 0
+    max_seconds: float = 0.0
     seed: int = 0
 
 
@@ -104,7 +107,13 @@ def train_network(
     rng = np.random.default_rng(config.seed)
     outcome = TrainingOutcome()
     best_state = None
+    training_started = time.perf_counter()
     for epoch in range(1, config.max_epochs + 1):
+        if config.max_seconds and time.perf_counter() - training_started > config.max_seconds:
+            logger.warning(
+                "training stopped by max_seconds=%.0f at epoch=%d", config.max_seconds, epoch
+            )
+            break
         started = time.perf_counter()
         loss = _train_epoch(network, windows, optimizer, config.batch_size, rng, device, sampler)
         outcome.losses.append(loss)
@@ -250,17 +259,26 @@ def validation_ndcg(
     """NDCG@10 of the held-out targets, full ranking, each history's items masked."""
     network.eval()
     table = network.item_encoder.table()
-    gains = []
+    total = 0.0
     for start in range(0, len(validation.targets), batch_size):
         histories = validation.histories[start : start + batch_size]
-        targets = torch.from_numpy(validation.targets[start : start + batch_size]).to(device)
-        scores = last_logits(network, histories, device, table)
+        targets = validation.targets[start : start + batch_size]
+        scores = last_logits(network, histories, device, table).cpu().numpy()
+        total += ndcg_at_10(scores, targets, [h.item_indices for h in histories]) * len(targets)
+    return total / max(len(validation.targets), 1)
 
-        # Mask seen items (not the target), then count items ranked strictly above it.
-        for row, history in enumerate(histories):
-            seen = torch.from_numpy(np.asarray(history.item_indices, dtype=np.int64)).to(device)
-            scores[row, seen[seen != targets[row]]] = -torch.inf
-        target_scores = scores.gather(1, targets[:, None])
-        ranks = (scores > target_scores).sum(dim=1).double()
-        gains.append(torch.where(ranks < 10, 1.0 / torch.log2(ranks + 2.0), 0.0).cpu())
-    return float(torch.cat(gains).mean()) if gains else 0.0
+
+def ndcg_at_10(scores: np.ndarray, targets: np.ndarray, seen: Sequence[np.ndarray]) -> float:
+    """Mean NDCG@10 of ``targets`` in float32 (B, N) ``scores``, seen items (not targets) masked.
+
+    Items scored strictly higher than the target count; the same arithmetic as
+    :mod:`shopfront.evaluate.metrics`, which this layer may not import.
+    """
+    scores = np.array(scores, dtype=np.float32, copy=True)
+    for row, items in enumerate(seen):
+        items = np.asarray(items, dtype=np.int64)
+        scores[row, items[items != targets[row]]] = -np.inf
+    target_scores = scores[np.arange(len(targets)), targets]
+    ranks = (scores > target_scores[:, None]).sum(axis=1)
+    gains = np.where(ranks < 10, 1.0 / np.log2(ranks + 2.0), 0.0)
+    return float(gains.mean()) if len(gains) else 0.0

@@ -13,7 +13,9 @@ function embedded(id) {
   return node ? JSON.parse(node.textContent) : null;
 }
 
-function isRateName(name) { return /(rate|ctr|share|coverage|ratio|propensity|probability)/i.test(name); }
+function isRateName(name) {
+  return /(rate|ctr|share|coverage|ratio|conversion|propensity|probability)/i.test(name);
+}
 
 function formatCell(name, value) {
   if (typeof value === "number") {
@@ -124,9 +126,14 @@ const METRIC_KEYS = ["ctr", "click_rate", "add_to_cart_rate", "cart_rate", "purc
 const TIME_KEYS = ["day", "date", "time", "hour", "timestamp"];
 
 async function loadOnline() {
+  const picker = document.getElementById("group-by");
+  const onlinePath = () => (picker && picker.value
+    ? `/v1/metrics/online?group_by=${encodeURIComponent(picker.value)}` : "/v1/metrics/online");
+  const showOnline = () => showEndpoint(onlinePath(), "online-metrics",
+    "No online metrics yet: they appear once homepages are served and shoppers click.");
+  if (picker) picker.addEventListener("change", showOnline);
   await Promise.all([
-    showEndpoint("/v1/metrics/online", "online-metrics",
-                 "No online metrics yet: they appear once homepages are served and shoppers click."),
+    showOnline(),
     showEndpoint("/v1/experiments", "experiments",
                  "No experiments yet: start one through the experiments API to compare arms here."),
   ]);

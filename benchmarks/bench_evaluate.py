@@ -1,0 +1,133 @@
+"""Offline accuracy of every model on Amazon Beauty, one process per model (#3).
+
+Each model runs in its own process so that its peak memory (``ru_maxrss``) is its
+own. Results land as JSON in ``--out`` (one file per model), and ``--merge``
+prints the side-by-side table (Markdown, as in ``docs/results.md``) and writes an
+HTML report with plots. The sequential model's inference time per request (one
+history per ``score`` call, as the homepage does) is measured after its fit.
+
+Usage:
+    nice -n 10 python benchmarks/bench_evaluate.py --model popularity --model als
+    nice -n 10 python benchmarks/bench_evaluate.py --model sequential --seeds 3
+    python benchmarks/bench_evaluate.py --merge
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+DATASET = REPO.parent / "shared" / "datasets" / "amazon_beauty"
+OUT = Path("/tmp/shopfront_bench_evaluate")
+ORDER = ("popularity", "cooccurrence", "als", "bpr", "content", "transitions", "sequential")
+STOCHASTIC = {"als", "bpr", "sequential"}
+LATENCY_REQUESTS = 500
+
+logger = logging.getLogger("bench_evaluate")
+
+
+def run_model(name: str, seeds: int, split: str, options: dict[str, Any], out: Path) -> None:
+    """Evaluate one model in this process and write its JSON (with sequential latency)."""
+    from shopfront.cli.evaluate import model_classes
+    from shopfront.evaluate.datasets import load_dataset
+    from shopfront.evaluate.harness import evaluate
+
+    dataset = load_dataset(DATASET)
+    cls = model_classes()[name]
+    fitted: list[Any] = []
+
+    def factory(seed: int) -> Any:
+        model = cls(seed=seed, **options)
+        fitted.append(model)
+        return model
+
+    result = evaluate(
+        factory, dataset.snapshot, split, list(range(seeds)), model_name=name,
+        dataset_name=dataset.name,
+    )  # fmt: skip
+    payload = result.to_dict()
+    payload["options"] = options
+    if name == "sequential":
+        payload["latency_ms"] = request_latency_ms(fitted[-1], dataset.snapshot)
+        payload["epochs"] = [m.training_.best_epoch for m in fitted]
+        payload["transition_weights"] = [m.transition_weight_ for m in fitted]
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(payload, indent=2) + "\n")
+    np.save(out / f"{name}_ranks.npy", result.runs[0].ranks)
+
+
+def request_latency_ms(model: Any, snapshot: Any) -> dict[str, float]:
+    """p50/p99 milliseconds of one ``score`` call for one shopper's history."""
+    rng = np.random.default_rng(0)
+    users = rng.choice(snapshot.n_users, LATENCY_REQUESTS, replace=False)
+    timings = []
+    for user in users:
+        history = snapshot.history(int(user))
+        started = time.perf_counter()
+        model.score([history])
+        timings.append((time.perf_counter() - started) * 1000.0)
+    return {"p50": float(np.percentile(timings, 50)), "p99": float(np.percentile(timings, 99))}
+
+
+def merge(out: Path) -> str:
+    """The Markdown table of every model's JSON in ``out``."""
+    rows = [json.loads((out / f"{n}.json").read_text()) for n in ORDER if (out / f"{n}.json").exists()]
+    header = (
+        "| model | seeds | HR@5 | HR@10 | HR@20 | NDCG@5 | NDCG@10 | NDCG@20 | MRR | coverage@20 "
+        "| NDCG@10 rare | HR@10 rare | fit s | peak MiB |\n" + "|---" * 15 + "|\n"
+    )
+    lines = []
+    for row in rows:
+        mean, std, rare = row["mean"], row["std"], row["rare_mean"]
+        cells = [row["model"], str(len(row["seeds"]))]
+        for metric in ("HR@5", "HR@10", "HR@20", "NDCG@5", "NDCG@10", "NDCG@20", "MRR"):
+            spread = f" ± {std[metric]:.4f}" if len(row["seeds"]) > 1 else ""
+            cells.append(f"{mean[metric]:.4f}{spread}")
+        cells += [
+            f"{mean['coverage@20']:.3f}",
+            f"{rare['NDCG@10']:.4f}",
+            f"{rare['HR@10']:.4f}",
+            f"{row['fit_seconds']:.1f}",
+            f"{row['peak_memory_mib']:.0f}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return header + "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", action="append", default=[], help="model name (repeatable)")
+    parser.add_argument("--seeds", type=int, default=0, help="0: 3 if stochastic, else 1")
+    parser.add_argument("--split", default="test")
+    parser.add_argument("--options", default="{}", help="JSON options for the model")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--merge", action="store_true", help="print the table of --out")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    if args.merge:
+        sys.stdout.write(merge(args.out))
+        return
+    for name in args.model:
+        seeds = args.seeds or (3 if name in STOCHASTIC else 1)
+        if args.child:
+            run_model(name, seeds, args.split, json.loads(args.options), args.out)
+            continue
+        # One process per model: its own peak memory.
+        command = [sys.executable, __file__, "--child", "--model", name, "--seeds", str(seeds)]
+        command += ["--split", args.split, "--options", args.options, "--out", str(args.out)]
+        subprocess.run(command, check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+"""Latency of a whole homepage, composed in-process, on a 12k-item catalog.
+
+A simulated shop of 12,000 items is frozen into a snapshot; popularity,
+trending, co-occurrence and ALS (plus the content and sequential models when
+the registry has them) are fit, with profiles and a LambdaMART ranker, and
+the composer serves pages to a mix of shoppers: 80 % with their full history,
+10 % new (no events) and 10 % with one to three events of the current session.
+Without ``--quick`` the same is measured on Amazon Beauty (12,101 items) when
+``../shared/datasets`` is present.
+
+Usage::
+
+    nice -n 10 .venv/bin/python benchmarks/bench_homepage.py [--quick]
+
+``run(quick)`` returns the JSON printed: per dataset, p50/p95/p99/mean/max
+milliseconds per page, the composer's start-up seconds, and how many sections
+and items the pages held.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from shopfront.homepage.bundle import ModelBundle  # noqa: E402
+from shopfront.homepage.composer import HomepageComposer  # noqa: E402
+from shopfront.homepage.ranking import CandidateRanker, train_ranker  # noqa: E402
+from shopfront.models.base import CandidateGenerator  # noqa: E402
+from shopfront.models.registry import MODEL_CLASSES, create_model  # noqa: E402
+from shopfront.prep.builder import build_snapshot  # noqa: E402
+from shopfront.prep.snapshot import History, Snapshot  # noqa: E402
+from shopfront.store.records import InteractionType  # noqa: E402
+
+DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+BASE_MODELS = ("popularity", "trending", "cooccurrence", "als")
+RANKER_MODELS = ("popularity", "cooccurrence", "als")
+OPTIONAL_MODELS: dict[str, dict[str, Any]] = {
+    "content": {"encoder": "hashing"},
+    "sequential": {"max_epochs": 3, "text_encoder": "none"},
+}
+
+
+def model_factories(quick: bool) -> dict[str, partial[CandidateGenerator]]:
+    """Factories of the generators to serve, the optional ones when registered."""
+    factories = {name: partial(create_model, name) for name in BASE_MODELS}
+    for name, options in OPTIONAL_MODELS.items():
+        if name in MODEL_CLASSES and not (quick and name == "sequential"):
+            factories[name] = partial(create_model, name, **options)
+    return factories
+
+
+def build_bundle(snapshot: Snapshot, *, quick: bool, seed: int = 0) -> tuple[ModelBundle, dict]:
+    """Fit every generator, the profile builder and the ranker on ``snapshot``."""
+    timings: dict[str, float] = {}
+    factories = model_factories(quick)
+    models = {}
+    for name, factory in factories.items():
+        started = time.perf_counter()
+        models[name] = factory().fit(snapshot)
+        timings[name] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    profiles = _profile_builder(snapshot)
+    timings["profiles"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    generators = [g for g in (*RANKER_MODELS, "sequential") if g in factories]
+    ranker = train_ranker(
+        snapshot,
+        {g: factories[g] for g in generators},
+        profiles=profiles,
+        max_users=2_000 if quick else 8_000,
+        ranker=CandidateRanker(generators=generators, seed=seed),
+        seed=seed,
+    )
+    timings["ranker"] = time.perf_counter() - started
+    bundle = ModelBundle("bench", snapshot, models, profiles=profiles, ranker=ranker)
+    return bundle, {k: round(v, 1) for k, v in timings.items()}
+
+
+def _profile_builder(snapshot: Snapshot) -> Any:
+    """A fitted profile builder, or ``None`` without the profiles stage."""
+    try:
+        from shopfront.profiles import ProfileBuilder
+    except ImportError:
+        return None
+    return ProfileBuilder().fit(snapshot)
+
+
+def request_histories(snapshot: Snapshot, n: int, seed: int = 0) -> list[History]:
+    """A mix of known shoppers, new shoppers and shoppers with a short session."""
+    rng = np.random.default_rng(seed)
+    histories: list[History] = []
+    now = snapshot.reference_time
+    popular = np.argsort(-snapshot.item_counts())[:2_000]
+    for _ in range(n):
+        kind = rng.random()
+        if kind < 0.1:
+            histories.append(History.empty())
+        elif kind < 0.2:
+            size = int(rng.integers(1, 4))
+            items = rng.choice(popular, size=size, replace=False).astype(np.int64)
+            types = np.full(size, int(InteractionType.VIEW), dtype=np.int8)
+            histories.append(History(items, types, now + 60.0 * np.arange(size)))
+        else:
+            histories.append(snapshot.history(int(rng.integers(snapshot.n_users))))
+    return histories
+
+
+def measure(composer: HomepageComposer, histories: list[History], warmup: int = 20) -> dict:
+    """Per-page latency percentiles in milliseconds, and the page sizes."""
+    for history in histories[:warmup]:
+        composer.compose("warmup", history)
+    latencies, sections, items = [], [], []
+    for number, history in enumerate(histories):
+        started = time.perf_counter()
+        page = composer.compose(f"shopper-{number}", history)
+        latencies.append((time.perf_counter() - started) * 1e3)
+        sections.append(len(page.sections))
+        items.append(len(page.item_ids()))
+    values = np.asarray(latencies)
+    return {
+        "pages": len(values),
+        "p50_ms": round(float(np.percentile(values, 50)), 2),
+        "p95_ms": round(float(np.percentile(values, 95)), 2),
+        "p99_ms": round(float(np.percentile(values, 99)), 2),
+        "mean_ms": round(float(values.mean()), 2),
+        "max_ms": round(float(values.max()), 2),
+        "mean_sections": round(float(np.mean(sections)), 2),
+        "mean_items": round(float(np.mean(items)), 1),
+    }
+
+
+def bench(snapshot: Snapshot, *, quick: bool, n_pages: int) -> dict:
+    """Fit a bundle on ``snapshot`` and time pages."""
+    bundle, timings = build_bundle(snapshot, quick=quick)
+    started = time.perf_counter()
+    composer = HomepageComposer(bundle)
+    startup = time.perf_counter() - started
+    result = measure(composer, request_histories(snapshot, n_pages))
+    return {
+        "items": snapshot.n_items,
+        "users": snapshot.n_users,
+        "interactions": int(len(snapshot.seq_items)),
+        "models": sorted(bundle.models),
+        "ranker_generators": list(bundle.ranker.generators),
+        "fit_seconds": timings,
+        "composer_startup_s": round(startup, 2),
+        **result,
+    }
+
+
+def simulated_snapshot(quick: bool) -> Snapshot:
+    """The snapshot of a simulated shop with 12,000 items."""
+    from shopfront.simulate import SimulationConfig, simulate_shop
+
+    config = SimulationConfig(n_users=2_000 if quick else 5_000, n_items=12_000, days=28, seed=0)
+    shop = simulate_shop(config)
+    snapshot, _ = build_snapshot(shop.events, shop.catalog)
+    return snapshot
+
+
+def beauty_snapshot() -> Snapshot | None:
+    """Amazon Beauty, when the shared datasets are present."""
+    folder = DATASETS / "amazon_beauty"
+    if not folder.is_dir():
+        return None
+    from shopfront.ingest.amazon import read_amazon_folder
+
+    return read_amazon_folder(folder).to_snapshot()
+
+
+def run(quick: bool) -> dict:
+    """Measure page latency; ``quick`` uses fewer shoppers, pages and datasets."""
+    n_pages = 300 if quick else 1_000
+    results: dict[str, Any] = {"quick": quick, "cpu_count": os.cpu_count()}
+    results["simulated"] = bench(simulated_snapshot(quick), quick=quick, n_pages=n_pages)
+    beauty = None if quick else beauty_snapshot()
+    if beauty is not None:
+        results["amazon_beauty"] = bench(beauty, quick=quick, n_pages=n_pages)
+    results["peak_memory_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return results
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller shop, fewer pages")
+    arguments = parser.parse_args()
+    json.dump(run(arguments.quick), sys.stdout, indent=2)
+    print()
