@@ -80,10 +80,11 @@ def request_latency_ms(model: Any, snapshot: Any) -> dict[str, float]:
 
 def merge(out: Path) -> str:
     """The Markdown table of every model's JSON in ``out``."""
-    rows = [json.loads((out / f"{n}.json").read_text()) for n in ORDER if (out / f"{n}.json").exists()]
+    paths = [out / f"{name}.json" for name in ORDER]
+    rows = [json.loads(path.read_text()) for path in paths if path.exists()]
     header = (
         "| model | seeds | HR@5 | HR@10 | HR@20 | NDCG@5 | NDCG@10 | NDCG@20 | MRR | coverage@20 "
-        "| NDCG@10 rare | HR@10 rare | fit s | peak MiB |\n" + "|---" * 15 + "|\n"
+        "| NDCG@10 rare | HR@10 rare | fit s | fit CPU s | peak MiB |\n" + "|---" * 15 + "|\n"
     )
     lines = []
     for row in rows:
@@ -97,6 +98,7 @@ def merge(out: Path) -> str:
             f"{rare['NDCG@10']:.4f}",
             f"{rare['HR@10']:.4f}",
             f"{row['fit_seconds']:.1f}",
+            f"{row.get('fit_cpu_seconds', float('nan')):.1f}",
             f"{row['peak_memory_mib']:.0f}",
         ]
         lines.append("| " + " | ".join(cells) + " |")

@@ -47,9 +47,7 @@ def test_metrics_from_hand_computed_ranks() -> None:
     # NDCG@n: 1/log2(rank + 2) for hits: rank 0 → 1, rank 2 → 0.5, rank 7 → 1/log2(9), …
     assert metrics["NDCG@5"] == pytest.approx((1 + 0.5) / 5)
     assert metrics["NDCG@10"] == pytest.approx((1 + 0.5 + 1 / math.log2(9)) / 5)
-    assert metrics["NDCG@20"] == pytest.approx(
-        (1 + 0.5 + 1 / math.log2(9) + 1 / math.log2(17)) / 5
-    )
+    assert metrics["NDCG@20"] == pytest.approx((1 + 0.5 + 1 / math.log2(9) + 1 / math.log2(17)) / 5)
     assert metrics["MRR"] == pytest.approx((1 + 1 / 3 + 1 / 8 + 1 / 16 + 1 / 41) / 5)
 
 

@@ -25,7 +25,8 @@ def test_hashing_embeddings_are_unit_and_deterministic() -> None:
 def test_attribute_matrix_is_unit_tfidf() -> None:
     matrix = attribute_matrix([["brand:a", "category:x"], ["category:x"], []])
     assert matrix.shape == (3, 2)
-    np.testing.assert_allclose(np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1, [1, 1, 0], atol=1e-6)
+    norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
+    np.testing.assert_allclose(norms, [1, 1, 0], atol=1e-6)
 
 
 def test_recommends_items_like_the_history(tiny_snapshot: Snapshot) -> None:

@@ -100,16 +100,6 @@ def photograph(base_url: str, shopper: str, out: Path) -> None:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(base_url=base_url, viewport=VIEWPORT)
 
-        page.goto(f"/?shopper={shopper}")
-        page.wait_for_selector(f'#page[data-user-id="{shopper}"] .card')
-        page.locator("#page .section .card .why").first.click()
-        shoot(page, out / "storefront.png", full=False)
-        page.locator("#page .section .card").nth(2).click()
-        page.wait_for_selector("dialog#product[open]")
-        page.click("#add-to-cart")
-        page.wait_for_selector("#product-note:has-text('Added')")
-        shoot(page, out / "storefront_product.png", full=False)
-
         for tab, path, ready in [
             ("health", "/admin", "#chart-events svg"),
             ("models", "/admin/models", "#chart-timings svg"),
@@ -120,6 +110,17 @@ def photograph(base_url: str, shopper: str, out: Path) -> None:
             page.wait_for_selector(ready)
             page.wait_for_timeout(200)  # let the last chart settle before the picture
             shoot(page, out / f"admin_{tab}.png")
+
+        # The storefront last: its events are "now", which would move the health window.
+        page.goto(f"/?shopper={shopper}")
+        page.wait_for_selector(f'#page[data-user-id="{shopper}"] .card')
+        page.locator("#page .section .card .why").first.click()
+        shoot(page, out / "storefront.png", full=False)
+        page.locator("#page .section .card").nth(2).click()
+        page.wait_for_selector("dialog#product[open]")
+        page.click("#add-to-cart")
+        page.wait_for_selector("#product-note:has-text('Added')")
+        shoot(page, out / "storefront_product.png", full=False)
         browser.close()
 
 

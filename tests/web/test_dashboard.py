@@ -24,6 +24,7 @@ def test_every_dashboard_page_renders(client: TestClient, web_shop: WebShop) -> 
 def test_admin_json_routes(client: TestClient, web_shop: WebShop) -> None:
     health = client.get("/v1/admin/health", params={"days": 7}).json()
     assert len(health["days"]) == 7 and health["n_items"] == 80
+    assert sum(health["active_by_day"]) > 0
 
     models = client.get("/v1/admin/models").json()
     assert models["serving_version"] == web_shop.bundle.version

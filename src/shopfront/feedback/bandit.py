@@ -11,10 +11,15 @@ placed on top; the weights ``w_r`` are estimated from the logs themselves
 
 For each page the bandit draws ``θ`` from every candidate's posterior and
 orders the sections by it (Thompson 1933; Chapelle and Li, NIPS 2011). With
-probability ``exploration_rate`` it instead shows a uniformly random order,
+probability ``exploration_rate`` it instead returns a uniformly random order,
 which keeps every order possible for off-policy evaluation. The propensity of
-the order shown and of each section at each position are exact mixtures of the
-two (see :mod:`shopfront.feedback.order_probability`).
+the order and of each section at each position are exact mixtures of the two
+(see :mod:`shopfront.feedback.order_probability`).
+
+Every candidate is ordered, not only as many as the page shows: the composer
+fills the page from the top of the order and skips a section left with too few
+products, so the section after the cut may be shown. Logging the whole order
+keeps the logged action equal to what decided the page.
 
 A section key is the section's kind and its rank among sections of that kind
 on the page (``"top_picks#0"`` is the shopper's first category), so arms are
@@ -183,13 +188,12 @@ class ThompsonOrderPolicy:
         return self._state
 
     def order(self, sections: Sequence[SectionCandidate], context: OrderContext) -> SectionOrder:
-        """A sampled order of ``sections``, cut to ``context.n_slots``, with its propensities."""
+        """A sampled order of all ``sections``, with its propensities."""
         n = len(sections)
-        k = min(n, max(context.n_slots, 0))
-        if n == 0 or k == 0:
+        if n == 0:
             return SectionOrder((), 1.0, (), self.name)
         segment = segment_of(context, self.config.segmentation)
-        arms = self._arms(segment, tuple(section_keys(sections)), k)
+        arms = self._arms(segment, tuple(section_keys(sections)))
         rng = np.random.default_rng([self.config.seed, zlib.crc32(context.request_id.encode())])
 
         # Explore uniformly with probability ε; otherwise one posterior draw per arm.
@@ -197,7 +201,7 @@ class ThompsonOrderPolicy:
             draws = rng.random(n)
         else:
             draws = rng.beta(arms.alphas, arms.betas)
-        shown = np.argsort(-draws, kind="stable")[:k]
+        shown = np.argsort(-draws, kind="stable")
         return SectionOrder(
             section_ids=tuple(sections[int(i)].id for i in shown),
             propensity=self.probability(arms, shown.tolist(), n),
@@ -206,16 +210,13 @@ class ThompsonOrderPolicy:
             scores=tuple(float(draws[i]) for i in shown),
         )
 
-    def shown_probability(
-        self, segment: str, keys: Sequence[str], shown: Sequence[int], n_slots: int
-    ) -> float:
-        """Probability that this policy shows the candidates ``shown`` (indices), in order."""
-        arms = self._arms(segment, tuple(keys), min(len(keys), n_slots))
-        return self.probability(arms, list(shown), len(keys))
+    def shown_probability(self, segment: str, keys: Sequence[str], shown: Sequence[int]) -> float:
+        """Probability that this policy puts the candidates ``shown`` (indices) first, in order."""
+        return self.probability(self._arms(segment, tuple(keys)), list(shown), len(keys))
 
-    def rank_probabilities(self, segment: str, keys: Sequence[str], n_slots: int) -> np.ndarray:
-        """float64 (n, k): probability of each candidate at each shown slot."""
-        return self._arms(segment, tuple(keys), min(len(keys), n_slots)).ranks
+    def rank_probabilities(self, segment: str, keys: Sequence[str]) -> np.ndarray:
+        """float64 (n, n): probability of each candidate at each position of the order."""
+        return self._arms(segment, tuple(keys)).ranks
 
     def probability(self, arms: _ArmSet, shown: list[int], n: int) -> float:
         """The ε-mixture probability of one shown order."""
@@ -246,17 +247,17 @@ class ThompsonOrderPolicy:
         logger.info("fitted section order bandit arms=%d", len(clicks))
         return self
 
-    def _arms(self, segment: str, keys: tuple[str, ...], n_slots: int) -> _ArmSet:
+    def _arms(self, segment: str, keys: tuple[str, ...]) -> _ArmSet:
         """Posteriors and rank probabilities of one set of candidates (cached until ``fit``)."""
         cache_key = (segment, keys)
         cached = self._cache.get(cache_key)
-        if cached is not None and cached.ranks.shape[1] == n_slots:
+        if cached is not None:
             return cached
         state = self._state
         params = np.array([state.posterior(segment, key, self.config) for key in keys])
         model = ThompsonOrderModel(params[:, 0], params[:, 1])
         epsilon = self.config.exploration_rate
-        ranks = epsilon / len(keys) + (1.0 - epsilon) * model.rank_probabilities(n_slots)
+        ranks = epsilon / len(keys) + (1.0 - epsilon) * model.rank_probabilities(len(keys))
         arms = _ArmSet(params[:, 0], params[:, 1], model, ranks)
         self._cache[cache_key] = arms
         return arms

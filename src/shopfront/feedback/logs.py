@@ -26,6 +26,7 @@ class LoggedPage:
 
     Attributes:
         request_id: The page view.
+        user_id: The shopper (from the impressions; ``None`` when they were deleted).
         segment: The shopper's segment.
         candidates: The sections the policy was offered, in drafted order.
         keys: The bandit key of each candidate.
@@ -43,6 +44,7 @@ class LoggedPage:
     """
 
     request_id: str
+    user_id: str | None
     segment: str
     candidates: tuple[SectionCandidate, ...]
     keys: tuple[str, ...]
@@ -90,8 +92,9 @@ def logged_pages(
     for request_id, section_id, clicked in zip(*columns, strict=True):
         key = (request_id, section_id)
         clicks[key] = clicks.get(key, 0) + int(clicked)
+    users = dict(zip(frame.request_ids.tolist(), frame.user_ids.tolist(), strict=True))
     rows = _read_page_views(engine, since, until, arm=arm, policy=policy)
-    pages = [_logged_page(row, clicks) for row in rows]
+    pages = [_logged_page(row, clicks, users) for row in rows]
     return [page for page in pages if page is not None]
 
 
@@ -124,7 +127,9 @@ def _read_page_views(
         return list(connection.execute(query).mappings())
 
 
-def _logged_page(row: Any, clicks: dict[tuple[str, str], int]) -> LoggedPage | None:
+def _logged_page(
+    row: Any, clicks: dict[tuple[str, str], int], users: dict[str, str]
+) -> LoggedPage | None:
     details = json.loads(row["ordering"])
     if "candidates" not in details or row["propensity"] is None:
         return None
@@ -138,6 +143,7 @@ def _logged_page(row: Any, clicks: dict[tuple[str, str], int]) -> LoggedPage | N
     request_id = row["request_id"]
     return LoggedPage(
         request_id=request_id,
+        user_id=users.get(request_id),
         segment=row["segment"] or "all",
         candidates=candidates,
         keys=tuple(c["key"] for c in details["candidates"]),

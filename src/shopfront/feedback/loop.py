@@ -38,9 +38,11 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import event
 
 from shopfront.feedback.analysis import ExperimentReport, analyze_experiment
 from shopfront.feedback.experiments import ArmConfig, ExperimentConfig
@@ -205,6 +207,8 @@ class _LoopRunner:
         self.start = self.shop.start + config.warmup_days * DAY
         self.clock = self.start
         self.store = Store(f"sqlite:///{folder / 'loop.db'}")
+        # A throwaway simulation needs no fsync per commit (thousands of small commits a day).
+        event.listen(self.store.engine, "connect", _without_fsync)
         self.store.upsert_items(self.shop.catalog)
         self.organic = _organic_events(self.shop)
         self.next_organic = self._store_organic_until(self.start, 0)
@@ -325,6 +329,12 @@ class _OrganicEvents:
     item_ids: np.ndarray
     types: np.ndarray
     timestamps: np.ndarray
+
+
+def _without_fsync(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.close()
 
 
 def _organic_events(shop: SimulatedShop) -> _OrganicEvents:

@@ -69,8 +69,8 @@ class DeterministicTarget:
         return tuple(index[section_id] for section_id in order.section_ids)
 
     def order_probability(self, page: LoggedPage) -> float:
-        """1 when the policy would have chosen the logged order, else 0."""
-        return float(self.chosen(page) == page.shown)
+        """1 when the policy would have shown the logged sections in the logged order, else 0."""
+        return float(self.chosen(page)[: len(page.shown)] == page.shown)
 
     def rank_probabilities(self, page: LoggedPage) -> np.ndarray:
         """Indicator of each candidate at the slot the policy would give it."""
@@ -92,12 +92,11 @@ class BanditTarget:
 
     def order_probability(self, page: LoggedPage) -> float:
         """The bandit's probability of the logged order."""
-        return self.policy.shown_probability(page.segment, page.keys, page.shown, page.n_slots)
+        return self.policy.shown_probability(page.segment, page.keys, page.shown)
 
     def rank_probabilities(self, page: LoggedPage) -> np.ndarray:
         """The bandit's probability of each candidate at each shown slot."""
-        ranks = self.policy.rank_probabilities(page.segment, page.keys, page.n_slots)
-        return ranks[:, : len(page.shown)]
+        return self.policy.rank_probabilities(page.segment, page.keys)[:, : len(page.shown)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +121,9 @@ def evaluate_policy(
 ) -> dict[str, OffPolicyEstimate]:
     """Every estimator of :data:`ESTIMATORS` for ``target`` on the logged ``pages``.
 
+    Intervals treat shoppers, not pages, as independent: the pages of one
+    shopper are summed before the variance is taken.
+
     Raises:
         ValueError: A logged page has no positive propensity.
     """
@@ -137,35 +139,27 @@ def evaluate_policy(
     rewards = np.array([page.reward for page in pages])
     weights = np.array([target.order_probability(p) / p.propensity for p in pages])
     slot_weights, slot_rewards = _slot_terms(pages, target)
-    match = float((weights > 0).mean())
-    z = z_value(confidence)
+    terms = _Terms(_user_groups(pages), float((weights > 0).mean()), z_value(confidence))
     return {
-        "ips": _mean_estimate("ips", weights * rewards, weights, match, z),
-        "snips": _ratio_estimate("snips", [weights * rewards], [weights], weights, match, z),
-        "slot_ips": _mean_estimate(
-            "slot_ips", (slot_weights * slot_rewards).sum(1), slot_weights.ravel(), match, z
-        ),
-        "slot_snips": _ratio_estimate(
+        "ips": terms.mean("ips", weights * rewards, weights),
+        "snips": terms.ratio("snips", [weights * rewards], [weights], weights),
+        "slot_ips": terms.mean("slot_ips", (slot_weights * slot_rewards).sum(1), slot_weights),
+        "slot_snips": terms.ratio(
             "slot_snips",
             list((slot_weights * slot_rewards).T),
             list(slot_weights.T),
-            slot_weights.ravel(),
-            match,
-            z,
+            slot_weights,
         ),
     }
 
 
 def on_policy_value(pages: Sequence[LoggedPage], *, confidence: float = 0.95) -> Estimate:
-    """Clicks per page view of the policy that served ``pages``, with a normal interval."""
+    """Clicks per page view of the policy that served ``pages``, clustered by shopper."""
     rewards = np.array([page.reward for page in pages], dtype=np.float64)
-    if len(rewards) < 2:
-        value = float(rewards.mean()) if len(rewards) else math.nan
-        return Estimate(value, -math.inf, math.inf, math.inf, len(rewards))
-    std_error = float(rewards.std(ddof=1) / math.sqrt(len(rewards)))
-    z = z_value(confidence)
-    mean = float(rewards.mean())
-    return Estimate(mean, mean - z * std_error, mean + z * std_error, std_error, len(rewards))
+    if len(rewards) == 0:
+        return Estimate(math.nan, math.nan, math.nan, math.nan, 0)
+    terms = _Terms(_user_groups(pages), 1.0, z_value(confidence))
+    return terms.mean("on_policy", rewards, np.ones(len(rewards))).estimate
 
 
 def _slot_terms(pages: Sequence[LoggedPage], target: TargetPolicy) -> tuple[np.ndarray, np.ndarray]:
@@ -181,37 +175,57 @@ def _slot_terms(pages: Sequence[LoggedPage], target: TargetPolicy) -> tuple[np.n
     return weights, rewards
 
 
-def _mean_estimate(
-    name: str, terms: np.ndarray, weights: np.ndarray, match: float, z: float
-) -> OffPolicyEstimate:
-    n = len(terms)
-    value = float(terms.mean())
-    std_error = float(terms.std(ddof=1) / math.sqrt(n)) if n > 1 else math.inf
-    estimate = Estimate(value, value - z * std_error, value + z * std_error, std_error, n)
-    return OffPolicyEstimate(name, estimate, _effective_size(weights), match)
+def _user_groups(pages: Sequence[LoggedPage]) -> np.ndarray:
+    """int64 group number of each page: its shopper (a page of its own when unknown)."""
+    keys = [page.user_id or f"request:{page.request_id}" for page in pages]
+    return np.unique(np.array(keys, dtype=object).astype(str), return_inverse=True)[1]
 
 
-def _ratio_estimate(
-    name: str,
-    numerators: list[np.ndarray],
-    denominators: list[np.ndarray],
-    weights: np.ndarray,
-    match: float,
-    z: float,
-) -> OffPolicyEstimate:
-    """Σ_k (Σ_i a_ki / Σ_i b_ki) with a delta-method interval over pages ``i``."""
-    n = len(numerators[0])
-    value = 0.0
-    influence = np.zeros(n)
-    for a, b in zip(numerators, denominators, strict=True):
-        if b.sum() <= 0:
-            continue
-        ratio = float(a.sum() / b.sum())
-        value += ratio
-        influence += (a - ratio * b) / b.mean()
-    std_error = float(influence.std(ddof=1) / math.sqrt(n)) if n > 1 else math.inf
-    estimate = Estimate(value, value - z * std_error, value + z * std_error, std_error, n)
-    return OffPolicyEstimate(name, estimate, _effective_size(weights), match)
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    """Turns per-page terms into estimates with shopper-clustered intervals."""
+
+    groups: np.ndarray
+    match: float
+    z: float
+
+    def mean(self, name: str, terms: np.ndarray, weights: np.ndarray) -> OffPolicyEstimate:
+        """``mean(terms)``."""
+        value = float(terms.mean())
+        return self._estimate(name, value, terms - value, weights)
+
+    def ratio(
+        self,
+        name: str,
+        numerators: list[np.ndarray],
+        denominators: list[np.ndarray],
+        weights: np.ndarray,
+    ) -> OffPolicyEstimate:
+        """``Σ_k Σ_i a_ki / Σ_i b_ki`` with its delta-method influence per page."""
+        value = 0.0
+        influence = np.zeros(len(self.groups))
+        for a, b in zip(numerators, denominators, strict=True):
+            if b.sum() <= 0:
+                continue
+            ratio = float(a.sum() / b.sum())
+            value += ratio
+            influence += (a - ratio * b) / b.mean()
+        return self._estimate(name, value, influence, weights)
+
+    def _estimate(
+        self, name: str, value: float, influence: np.ndarray, weights: np.ndarray
+    ) -> OffPolicyEstimate:
+        """The estimate with the standard error of the clustered influence."""
+        n = len(influence)
+        sums = np.bincount(self.groups, weights=influence)
+        n_groups = len(sums)
+        std_error = math.inf
+        if n_groups > 1:
+            std_error = float(np.sqrt((sums**2).sum() * n_groups / (n_groups - 1)) / n)
+        estimate = Estimate(
+            value, value - self.z * std_error, value + self.z * std_error, std_error, n
+        )
+        return OffPolicyEstimate(name, estimate, _effective_size(weights.ravel()), self.match)
 
 
 def _effective_size(weights: np.ndarray) -> float:

@@ -14,7 +14,7 @@ request and its row shared by every section.
 
 Example:
     >>> composer = HomepageComposer(bundle)  # doctest: +SKIP
-    >>> page = composer.compose("u1", history, page=PageConfig(n_sections=4, n_items=8))  # doctest: +SKIP
+    >>> page = composer.compose("u1", history, page=PageConfig(n_items=8))  # doctest: +SKIP
 """
 
 from __future__ import annotations

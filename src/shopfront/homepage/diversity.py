@@ -77,9 +77,9 @@ def _similarity(
     """float32 (P, P) pairwise similarity in ``[0, 1]``."""
     same = (categories[:, None] == categories[None, :]) & (categories[:, None] >= 0)
     if embeddings is None:
-        return same.astype(np.float32)
+        return np.asarray(same, dtype=np.float32)
     cosine = np.clip(embeddings @ embeddings.T, 0.0, 1.0)
-    return (category_weight * same + (1.0 - category_weight) * cosine).astype(np.float32)
+    return np.asarray(category_weight * same + (1.0 - category_weight) * cosine, dtype=np.float32)
 
 
 def item_embeddings(models: Mapping[str, CandidateGenerator], n_items: int) -> np.ndarray | None:
@@ -94,7 +94,7 @@ def item_embeddings(models: Mapping[str, CandidateGenerator], n_items: int) -> n
         vectors = _embeddings_of(models.get(name))
         if vectors is not None and vectors.ndim == 2 and vectors.shape[0] == n_items:
             norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-            return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+            return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
     return None
 
 

@@ -16,7 +16,6 @@ from shopfront.homepage.diversity import mmr
 from shopfront.homepage.page import PageConfig, PageItem, Section
 from shopfront.homepage.sections.draft import SectionDraft
 
-MIN_ITEMS = 3
 PIN_REASON = "Featured by the shop"
 PIN_STEP = 0.01
 
@@ -28,7 +27,7 @@ def finish_row(
     page: PageConfig,
     pins: np.ndarray,
 ) -> Section | None:
-    """The finished section, or ``None`` when fewer than ``min(3, n)`` items remain.
+    """The finished section, or ``None`` when fewer than the draft's ``min_items`` remain.
 
     Args:
         draft: The row's candidates.
@@ -52,7 +51,7 @@ def finish_row(
         picks = np.arange(min(n_free, len(items)), dtype=np.int64)
         values = relevance[picks].astype(np.float32)
     chosen = items[picks]
-    if len(chosen) + len(pins) < min(MIN_ITEMS, page.n_items):
+    if len(chosen) + len(pins) < min(draft.min_items, page.n_items):
         return None
 
     top = float(values[0]) if len(values) else 1.0

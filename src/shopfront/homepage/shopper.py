@@ -113,7 +113,8 @@ def _event_weights(history: History) -> np.ndarray:
     """float64 (n,) type weight times ``RECENCY ** events_since``."""
     n = len(history)
     recency = np.power(RECENCY, np.arange(n - 1, -1, -1, dtype=np.float64))
-    return _TYPE_WEIGHTS[np.asarray(history.types, dtype=np.int64).clip(0, 4)] * recency
+    types = np.asarray(history.types, dtype=np.int64).clip(0, 4)
+    return np.asarray(_TYPE_WEIGHTS[types] * recency, dtype=np.float64)
 
 
 def _shares(codes: np.ndarray, weights: np.ndarray, n_codes: int) -> np.ndarray:
@@ -169,7 +170,7 @@ def _interests(
     else:
         codes = np.argsort(-category, kind="stable")[:n].tolist()
     items = np.asarray(history.item_indices, dtype=np.int64)
-    result = []
+    result: list[Interest] = []
     for code in codes:
         if code < 0 or category[code] <= 0 or len(result) == n:
             continue

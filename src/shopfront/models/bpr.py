@@ -99,7 +99,7 @@ class BPRCandidateGenerator(CandidateGenerator):
     def _user_embedding(self, history: History) -> np.ndarray:
         """The learned embedding of a known user, else the fold-in of their history."""
         if history.user_index is not None and 0 <= history.user_index < self.n_users_:
-            return self.user_embeddings_[history.user_index]
+            return np.asarray(self.user_embeddings_[history.user_index], dtype=np.float32)
         items = np.asarray(history.item_indices, dtype=np.int64)
         items = items[(items >= 0) & (items < self.n_items_)]
         user = np.zeros(self.item_embeddings_.shape[1], dtype=np.float32)

@@ -76,7 +76,7 @@ def encode_texts(
     cached = cache_dir / f"{key}.npy" if cache_dir is not None else None
     if cached is not None and cached.exists():
         logger.debug("text embeddings cache hit path=%s", cached)
-        return np.load(cached).astype(np.float32)
+        return np.asarray(np.load(cached), dtype=np.float32)
 
     embeddings = _minilm_embeddings(texts, batch_size=batch_size)
     if cached is not None:
@@ -208,7 +208,7 @@ class ContentCandidateGenerator(CandidateGenerator):
         scores[item_index] = -np.inf
         return top_n(scores, n)
 
-    def _profile_weights(self, histories: Sequence[History]) -> np.ndarray:
+    def _profile_weights(self, histories: Sequence[History]) -> sp.csr_matrix:
         """float32 (B, n_items) recency weights of each history's latest items."""
         rows, cols, values = [], [], []
         for row, history in enumerate(histories):
@@ -218,12 +218,12 @@ class ContentCandidateGenerator(CandidateGenerator):
             cols.append(latest)
             values.append(self.recency_decay**ages)
         if not rows:
-            return np.zeros((0, self.n_items_), dtype=np.float32)
+            return sp.csr_matrix((0, self.n_items_), dtype=np.float32)
         shape = (len(histories), self.n_items_)
         matrix = sp.csr_matrix(
             (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=shape
         )
-        return matrix.astype(np.float32)
+        return sp.csr_matrix(matrix, dtype=np.float32)
 
     def _validate(self) -> None:
         """Check options at fit time, naming the offending one."""
@@ -241,6 +241,6 @@ class ContentCandidateGenerator(CandidateGenerator):
 
 def _normalize_rows(matrix: np.ndarray | sp.spmatrix) -> np.ndarray:
     """Dense float32 rows scaled to unit length (zero rows stay zero)."""
-    dense = np.asarray(matrix.todense() if sp.issparse(matrix) else matrix, dtype=np.float32)
+    dense = np.asarray(sp.csr_matrix(matrix).toarray() if sp.issparse(matrix) else matrix)
     norms = np.linalg.norm(dense, axis=1, keepdims=True)
-    return (dense / np.maximum(norms, 1e-12)).astype(np.float32)
+    return np.asarray(dense / np.maximum(norms, 1e-12), dtype=np.float32)

@@ -152,16 +152,17 @@ class ProfileBuilder:
         self.n_segment_columns_ = len(largest) + 1
 
         # The same summaries that build() computes, for every shopper with events.
-        known = (self._known(h) for h in snapshot.histories())
-        summaries = [
-            self._summary(*events, now=snapshot.reference_time)
-            for events in known
-            if len(events[0])
-        ]
-        shares = np.zeros((len(summaries), self.n_segment_columns_))
-        figures = np.zeros((len(summaries), 3))
-        for row, (_, share, figure, _) in enumerate(summaries):
-            shares[row], figures[row] = share, figure
+        shares = np.zeros((snapshot.n_users, self.n_segment_columns_))
+        figures = np.zeros((snapshot.n_users, 3))
+        active = np.zeros(snapshot.n_users, dtype=bool)
+        for user in range(snapshot.n_users):
+            events = self._known(snapshot.history(user))
+            if len(events[0]):
+                _, shares[user], figures[user], _ = self._summary(
+                    *events, now=snapshot.reference_time
+                )
+                active[user] = True
+        shares, figures = shares[active], figures[active]
         self.segments_ = SegmentModel(
             min_segments=self.min_segments, max_segments=self.max_segments, seed=self.seed
         ).fit(shares, figures, category_names=[self.table_.categories[c] for c in largest])

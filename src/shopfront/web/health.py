@@ -1,7 +1,9 @@
 """Data health for the dashboard: events per type per day, shoppers, coverage, rejections.
 
-The window of days ends at the newest stored event rather than at the wall
-clock, so an imported or simulated shop from the past still shows its data.
+The daily window ends at the newest stored event rather than at the wall
+clock, and starts at the oldest event or ``days`` days earlier, whichever is
+later: an imported or simulated shop from the past still shows its data, and a
+day without any event inside the window shows as a gap (an ingest outage shows).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ class DataHealth:
     """What the data-health page shows.
 
     Attributes:
-        days: ISO dates of the window, oldest first.
+        days: ISO dates of the daily window, oldest first.
         events_by_type: Per interaction type label, the events of each day of ``days``.
         active_by_day: Distinct shoppers with an event on each day of ``days``.
         totals_by_type: Events per type over the whole store.
@@ -72,28 +74,30 @@ class DataHealth:
         }
 
 
-def data_health(store: Store, *, metrics: Any = None, days: int = 30) -> DataHealth:
+def data_health(store: Store, *, metrics: Any = None, days: int = 90) -> DataHealth:
     """Collect the data-health figures of ``store``.
 
     Args:
         store: The shop's store.
         metrics: The service's :class:`~shopfront.api.metrics.ServiceMetrics`, for the
             ingest outcomes; ``None`` leaves them out.
-        days: Length of the daily window.
+        days: Most days in the daily window.
     """
     span = queries.event_time_range(store)
-    last_day = int((span[1] if span else time.time()) // SECONDS_PER_DAY)
-    day_numbers = list(range(last_day - days + 1, last_day + 1))
-    since = float(day_numbers[0] * SECONDS_PER_DAY)
+    first, last = span if span else (time.time(), time.time())
+    last_day = int(last // SECONDS_PER_DAY)
+    first_day = max(int(first // SECONDS_PER_DAY), last_day - days + 1)
+    day_numbers = list(range(first_day, last_day + 1))
+    since = float(first_day * SECONDS_PER_DAY)
 
     # Daily series, zero-filled so every chart has one point a day.
     position = {day: i for i, day in enumerate(day_numbers)}
-    by_type = {label: [0] * days for label in INTERACTION_LABELS}
+    by_type = {label: [0] * len(day_numbers) for label in INTERACTION_LABELS}
     totals = dict.fromkeys(INTERACTION_LABELS, 0)
     for day, kind, count in queries.daily_event_counts(store, since=since):
         if day in position and kind in KNOWN_TYPES:
             by_type[InteractionType(kind).label][position[day]] += count
-    active = [0] * days
+    active = [0] * len(day_numbers)
     for day, count in queries.daily_active_users(store, since=since):
         if day in position:
             active[position[day]] = count

@@ -45,6 +45,8 @@ SECTION_MODELS: dict[str, tuple[str, ...]] = {
     "trending": ("trending", "popularity"),
     "new_for_you": PERSONAL_MODELS + ("popularity",),
 }
+# Rows that only show items the shopper has not interacted with yet.
+DISCOVERY_SECTIONS = frozenset({"recommended", "because_viewed", "new_for_you"})
 # Rows of the shopper's own items (buy it again, their cart) rank no open candidates.
 OWN_ITEM_SECTIONS = frozenset({"buy_again", "complete_purchase", "bought_together"})
 ANCHOR_PATTERN = re.compile(r"similar to (?P<item_id>\S+)$")
@@ -139,8 +141,9 @@ def explain_homepage(
     snapshot = bundle.snapshot
     scores = {name: model.score([history])[0] for name, model in bundle.models.items()}
     on_page = np.array([snapshot.items.index(i) for i in page.item_ids()], dtype=np.int64)
-    bought = history.item_indices[history.types == int(InteractionType.PURCHASE)]
-    excluded = np.union1d(np.union1d(bought, np.flatnonzero(~snapshot.item_in_stock)), on_page)
+    # Never eligible for any row: on the page already, bought, carted or out of stock.
+    owned = history.item_indices[history.types >= int(InteractionType.ADD_TO_CART)]
+    excluded = np.union1d(np.union1d(owned, np.flatnonzero(~snapshot.item_in_stock)), on_page)
     sections = []
     for section in page.sections:
         runners = runners_up(bundle, history, section, scores, excluded, n=n_runners_up)
@@ -185,6 +188,8 @@ def runners_up(
     row = _section_scores(bundle, history, section, name, scores[name])
     full = row.copy()
     row[excluded] = -np.inf
+    if section.id.split(":", 1)[0] in DISCOVERY_SECTIONS:
+        row[history.item_indices] = -np.inf
     best = top_n(row, n)
     items = [
         {

@@ -20,14 +20,15 @@ HEIGHT = 120
 
 
 def category_hue(category: str) -> int:
-    """A stable hue in degrees for the top-level part of a category path."""
-    top = category.split(">")[0].strip().lower()
-    return zlib.crc32(top.encode()) % 360
+    """A stable hue in degrees: the top-level category's, shifted a little per subcategory."""
+    top, _, rest = (part.strip().lower() for part in category.partition(">"))
+    shift = zlib.crc32(rest.encode()) % 41 - 20 if rest else 0
+    return (zlib.crc32(top.encode()) + shift) % 360
 
 
 def category_colour(category: str) -> str:
-    """The CSS colour of a category, shared by its thumbnails and its chips."""
-    return f"hsl({category_hue(category)}, 52%, 42%)"
+    """The CSS colour of a category's chips and cards (its top level only)."""
+    return f"hsl({category_hue(category.partition('>')[0])}, 52%, 42%)"
 
 
 def initials(text: str, *, n: int = 2) -> str:

@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(req
 
 @router.get("/health")
 def get_data_health(
-    days: int = Query(default=30, ge=1, le=366, description="Length of the daily window."),
+    days: int = Query(default=90, ge=1, le=366, description="Most days in the daily window."),
     services: Services = Depends(get_services),
 ) -> dict[str, Any]:
     """Events per type per day, active shoppers, catalog coverage and ingest outcomes."""

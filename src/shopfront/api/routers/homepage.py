@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
+from pydantic import ValidationError
 
 from shopfront.api.schemas import HomepageOut
 from shopfront.api.services import Services, get_services
 from shopfront.homepage.page import PageConfig
+from shopfront.homepage.rules import PageRules
 
 router = APIRouter(prefix="/v1", tags=["homepage"])
 
@@ -18,13 +20,35 @@ def get_homepage(
     user_id: str,
     sections: int = Query(default=6, ge=1, le=20, description="At most this many sections."),
     items: int = Query(default=10, ge=1, le=50, description="At most this many items a section."),
+    exclude_items: list[str] = Query(
+        default=[], description="Item ids never to show on this page (repeat the parameter)."
+    ),
+    exclude_categories: list[str] = Query(
+        default=[], description="Category paths never to show, sub-categories included."
+    ),
+    min_price: float | None = Query(default=None, ge=0, description="Lowest price shown."),
+    max_price: float | None = Query(default=None, ge=0, description="Highest price shown."),
     services: Services = Depends(get_services),
 ) -> HomepageOut:
     """Titled sections of products, each with a reason; no product twice.
 
-    An unknown shopper gets the page for new shoppers, not an error.
+    An unknown shopper gets the page for new shoppers, not an error. The rule
+    parameters narrow the shop's configured rules for this page only.
     """
-    page = services.homepages.homepage(user_id, page=PageConfig(n_sections=sections, n_items=items))
+    try:
+        rules = PageRules(
+            exclude_items=tuple(exclude_items),
+            exclude_categories=tuple(exclude_categories),
+            min_price=min_price,
+            max_price=max_price,
+        )
+    except ValidationError as error:
+        raise HTTPException(
+            status_code=422, detail=error.errors(include_url=False, include_context=False)
+        ) from None
+    page = services.homepages.homepage(
+        user_id, page=PageConfig(n_sections=sections, n_items=items), rules=rules
+    )
     metrics = services.extras.get("metrics")
     if metrics is not None:
         metrics.homepages.labels(str(page.degraded).lower()).inc()

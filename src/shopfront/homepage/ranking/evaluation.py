@@ -87,7 +87,7 @@ def compare_with_generators(
     seconds["evaluate"] = time.perf_counter() - started
 
     in_pool = np.array([group.labels.any() for group in evaluation.groups])
-    report = {
+    report: dict[str, Any] = {
         "split": split,
         "n_users": len(users),
         "ranker": _rounded(metrics_from_ranks(ranks)),

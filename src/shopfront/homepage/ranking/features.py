@@ -121,7 +121,7 @@ def featurize(
 
 
 def best_items(row: np.ndarray, usable: np.ndarray | None, n: int) -> np.ndarray:
-    """int64 indices of the ``n`` best finite, usable scores of a row, best first (ties by index)."""
+    """int64 indices of the ``n`` best finite usable scores of a row, best first, ties by index."""
     scores = row if usable is None else np.where(usable, row, -np.inf)
     finite = np.isfinite(scores)
     n = min(n, int(finite.sum()))

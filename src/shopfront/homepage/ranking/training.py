@@ -13,7 +13,8 @@ clicked (the labels). They are featurized with the bundle's models, the ones
 that served them. Pass them as ``logged`` to :func:`train_ranker`.
 
 Example:
-    >>> ranker = train_ranker(snapshot, {"popularity": PopularityCandidateGenerator})  # doctest: +SKIP
+    >>> factories = {"popularity": PopularityCandidateGenerator}
+    >>> ranker = train_ranker(snapshot, factories)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -167,6 +168,8 @@ def train_ranker(
     Raises:
         ValidationError: No usable group could be built.
     """
+    if logged and models is None:
+        raise ValueError("models must be given with logged groups, got None")
     ranker = ranker or CandidateRanker(generators=tuple(factories), seed=seed)
     started = time.perf_counter()
     split = leave_one_out(snapshot, "test")
@@ -181,9 +184,7 @@ def train_ranker(
         generators=ranker.generators, pool_size=ranker.pool_size, profiles=profiles,
     )  # fmt: skip
     groups = list(held_out.groups)
-    if logged:
-        if models is None:
-            raise ValueError("models must be given with logged groups, got None")
+    if logged and models is not None:
         groups += logged_groups(
             logged, snapshot, models,
             generators=ranker.generators, pool_size=ranker.pool_size, profiles=profiles,
@@ -226,4 +227,4 @@ def _ranks_within(
     scores[history.item_indices] = -np.inf
     values = scores[candidates]
     rank = (scores[None, :] > values[:, None]).sum(axis=1) + 1
-    return np.minimum(rank, pool_size + 1)
+    return np.asarray(np.minimum(rank, pool_size + 1), dtype=np.int64)

@@ -34,6 +34,7 @@ class SectionDraft:
         engagement: Expected engagement of the shopper with the row, in ``[0, 1]``.
         diversify: Whether the row is reordered for variety (not for a cart).
         own_items: Whether the row may show the shopper's bought or carted items.
+        min_items: Fewest items for the row to be worth showing.
     """
 
     id: str
@@ -46,6 +47,7 @@ class SectionDraft:
     engagement: float
     diversify: bool = True
     own_items: bool = False
+    min_items: int = 3
 
 
 SectionBuilder = Callable[[ShopperContext, int], list[SectionDraft]]
@@ -54,7 +56,7 @@ SectionBuilder = Callable[[ShopperContext, int], list[SectionDraft]]
 
 def first_usable(items: np.ndarray, usable: np.ndarray, n: int) -> np.ndarray:
     """The first ``n`` items of ``items`` that ``usable`` allows, in order."""
-    return items[usable[items]][:n]
+    return np.asarray(items[usable[items]][:n], dtype=np.int64)
 
 
 def constant_reason(text: str) -> Explainer:

@@ -1,4 +1,4 @@
-"""Rows driven by the shopper's own history: Recommended for you, Because you viewed, New for you."""
+"""Rows driven by the shopper's own history: Recommended for you, Because you viewed, New."""
 
 from __future__ import annotations
 
@@ -50,8 +50,16 @@ def recommended_for_you(context: ShopperContext, n: int) -> list[SectionDraft]:
 
 
 def because_you_viewed(context: ShopperContext, n: int) -> list[SectionDraft]:
-    """Items like the shopper's latest distinct items, one row per anchor item."""
-    evidence, types = recent_evidence(context, n=MAX_ANCHORS * 2)
+    """Items like the shopper's latest distinct items, one row per anchor item.
+
+    Anchors are the latest items the shopper looked at without buying; bought
+    items anchor only when there are no others (they also feed *Frequently
+    bought together*).
+    """
+    evidence, types = recent_evidence(context)
+    browsed = types < int(InteractionType.PURCHASE)
+    order = np.concatenate([np.flatnonzero(browsed), np.flatnonzero(~browsed)])
+    evidence, types = evidence[order][: MAX_ANCHORS * 2], types[order][: MAX_ANCHORS * 2]
     usable = context.usable
     drafts: list[SectionDraft] = []
     for anchor, kind in zip(evidence.tolist(), types.tolist(), strict=True):

@@ -39,6 +39,7 @@ def buy_it_again(context: ShopperContext, n: int) -> list[SectionDraft]:
             engagement=0.9 * float(due.scores[keep].max()),
             diversify=False,
             own_items=True,
+            min_items=1,
         )
     ]
 
@@ -51,7 +52,9 @@ def complete_your_purchase(context: ShopperContext, n: int) -> list[SectionDraft
     history = context.history
     added = {
         int(item): float(time)
-        for item, time, kind in zip(history.item_indices, history.timestamps, history.types)
+        for item, time, kind in zip(
+            history.item_indices, history.timestamps, history.types, strict=True
+        )
         if kind == int(InteractionType.ADD_TO_CART)
     }
     return [
@@ -69,6 +72,7 @@ def complete_your_purchase(context: ShopperContext, n: int) -> list[SectionDraft
             engagement=0.95,
             diversify=False,
             own_items=True,
+            min_items=1,
         )
     ]
 

@@ -111,4 +111,5 @@ class CausalSelfAttention(nn.Module):
             )
         else:
             mixed = reference_attention(query, key, value, allowed, dropout, self.training)
-        return self.out(mixed.transpose(1, 2).reshape(batch, length, hidden))
+        output: torch.Tensor = self.out(mixed.transpose(1, 2).reshape(batch, length, hidden))
+        return output

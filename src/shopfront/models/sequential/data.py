@@ -52,7 +52,7 @@ def gap_buckets(timestamps: np.ndarray) -> np.ndarray:
     buckets = np.clip(buckets, 1, N_GAP_BUCKETS - 1).astype(np.int64)
     if len(buckets):
         buckets[0] = 0
-    return buckets
+    return np.asarray(buckets, dtype=np.int64)
 
 
 class SequenceWindows:
@@ -72,7 +72,8 @@ class SequenceWindows:
         for user in range(snapshot.n_users):
             history = snapshot.history(user)
             if keep is not None:
-                history = History(*(a[: keep[user]] for a in _arrays(history)), user)
+                items, types, times = (a[: keep[user]] for a in _arrays(history))
+                history = History(items, types, times, user)
             rows += _windows(history, max_seq_len)
         self.lengths = np.array([len(r[0]) - 1 for r in rows], dtype=np.int64)
         self.slots, self.types, self.gaps = (

@@ -255,7 +255,7 @@ class SequentialCandidateGenerator(CandidateGenerator):
         last = np.array([h.item_indices[-1] if len(h) else -1 for h in histories])
         rows = self.transitions_[np.maximum(last, 0)].toarray()
         rows[last < 0] = 0.0
-        return np.log1p(rows).astype(np.float32)
+        return np.asarray(np.log1p(rows), dtype=np.float32)
 
     def _known(self, history: History) -> History:
         """The history without items outside the catalog (unknown to the network)."""

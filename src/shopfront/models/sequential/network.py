@@ -93,13 +93,13 @@ class ItemEncoder(nn.Module):
 
     def forward(self, slots: torch.Tensor) -> torch.Tensor:
         """float32 (*S, D) vectors of int64 (*S) slots; zero at slot 0."""
-        vectors = self.id_embedding(slots)
+        vectors: torch.Tensor = self.id_embedding(slots)
         if self.attribute_embedding is not None:
-            tokens = self.attribute_slots[slots]  # (*S, A)
+            tokens = self.get_buffer("attribute_slots")[slots]  # (*S, A)
             counts = (tokens > 0).sum(dim=-1, keepdim=True).clamp(min=1)
             vectors = vectors + self.attribute_embedding(tokens).sum(dim=-2) / counts
         if self.text_projection is not None:
-            vectors = vectors + self.text_projection(self.text_embeddings[slots])
+            vectors = vectors + self.text_projection(self.get_buffer("text_embeddings")[slots])
         return vectors
 
     def table(self) -> torch.Tensor:
@@ -107,7 +107,8 @@ class ItemEncoder(nn.Module):
         slots = torch.arange(
             1, self.id_embedding.num_embeddings, device=self.id_embedding.weight.device
         )
-        return self(slots)
+        table: torch.Tensor = self(slots)
+        return table
 
 
 class TransformerBlock(nn.Module):
@@ -132,7 +133,8 @@ class TransformerBlock(nn.Module):
     def forward(self, x: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
         """float32 (B, L, D) → (B, L, D)."""
         x = x + self.dropout(self.attention(self.attention_norm(x), allowed))
-        return x + self.dropout(self.ffn(self.ffn_norm(x)))
+        output: torch.Tensor = x + self.dropout(self.ffn(self.ffn_norm(x)))
+        return output
 
 
 class SequenceEncoder(nn.Module):
@@ -182,7 +184,8 @@ class SequenceEncoder(nn.Module):
         allowed = attention_mask(padding)
         for block in self.blocks:
             x = block(x, allowed)
-        return self.output_norm(x)
+        output: torch.Tensor = self.output_norm(x)
+        return output
 
 
 class SequentialNetwork(nn.Module):
@@ -222,4 +225,5 @@ class SequentialNetwork(nn.Module):
         # Encode each distinct item once, then spread the vectors over positions.
         distinct, where = torch.unique(slots, return_inverse=True)
         embedded = self.item_encoder(distinct)[where]
-        return self.sequence_encoder(embedded, positions, types, gaps, padding)
+        hidden: torch.Tensor = self.sequence_encoder(embedded, positions, types, gaps, padding)
+        return hidden

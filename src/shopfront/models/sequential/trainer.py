@@ -168,7 +168,7 @@ def _train_epoch(
     for batch in windows.batches(batch_size, rng):
         loss, n_targets = batch_loss(network, batch.to(device), sampler)
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        loss.backward()  # type: ignore[no-untyped-call]
         optimizer.step()
         total += float(loss.detach()) * n_targets
         count += n_targets
@@ -246,7 +246,8 @@ def last_logits(
     batch = inference_batch(histories, network.config.max_seq_len).to(device)
     table = network.item_encoder.table() if table is None else table
     hidden = network(batch.slots, batch.types, batch.gaps)
-    return hidden[:, -1] @ table.T
+    scores: torch.Tensor = hidden[:, -1] @ table.T
+    return scores
 
 
 @torch.no_grad()

@@ -52,7 +52,7 @@ function drawModels() {
   const serving = models.bundles.find((b) => b.serving) || models.bundles[0];
   const timings = document.getElementById("chart-timings");
   if (serving && timings) {
-    const steps = Object.entries(serving.timings_s);
+    const steps = Object.entries(serving.timings_s).sort((a, b) => b[1] - a[1]);
     Charts.hbars(timings, {labels: steps.map((s) => s[0]), values: steps.map((s) => s[1]),
                            valueFormat: (v) => `${v.toFixed(2)} s`});
   }
@@ -116,30 +116,33 @@ function drawShares(id, shares, colour) {
 
 // Online metrics and experiments ---------------------------------------------------------------
 //
-// The feedback routes' answers are read generically: numbers become tiles, lists of
-// objects become a table and a chart (a line over days, or bars per section / arm).
+// GET /v1/metrics/online answers {group_by, since, until, attribution_window_s, rows: [...]};
+// GET /v1/experiments a list of {experiment_id, status, created_at, config}, and
+// GET /v1/experiments/{id} the same with its per-arm `report`. Any other shape is read
+// generically: numbers become tiles, lists of objects a table and a chart.
 
 const LABEL_KEYS = ["section_id", "section", "arm", "variant", "name", "id", "experiment",
                     "model_version", "day", "date"];
 const METRIC_KEYS = ["ctr", "click_rate", "add_to_cart_rate", "cart_rate", "purchase_rate",
-                     "conversion_rate", "revenue_per_page_view", "revenue_per_view"];
+                     "conversion", "conversion_rate", "revenue_per_page_view", "revenue_per_view"];
 const TIME_KEYS = ["day", "date", "time", "hour", "timestamp"];
+const COUNT_KEYS = ["page_views", "impressions", "clicks", "carts", "purchases", "revenue"];
+const RATES = ["ctr", "add_to_cart_rate", "conversion"];
+const NO_METRICS = "No online metrics yet: they appear once homepages are served and shoppers click.";
+const NO_EXPERIMENTS = "No experiments yet: start one (POST /v1/admin/experiments) to compare arms here.";
 
 async function loadOnline() {
   const picker = document.getElementById("group-by");
-  const onlinePath = () => (picker && picker.value
-    ? `/v1/metrics/online?group_by=${encodeURIComponent(picker.value)}` : "/v1/metrics/online");
-  const showOnline = () => showEndpoint(onlinePath(), "online-metrics",
-    "No online metrics yet: they appear once homepages are served and shoppers click.");
-  if (picker) picker.addEventListener("change", showOnline);
+  const path = () => `/v1/metrics/online?group_by=${encodeURIComponent(picker.value)}`;
+  const showOnline = () => showEndpoint(path(), "online-metrics", NO_METRICS, renderOnline);
+  picker.addEventListener("change", showOnline);
   await Promise.all([
     showOnline(),
-    showEndpoint("/v1/experiments", "experiments",
-                 "No experiments yet: start one through the experiments API to compare arms here."),
+    showEndpoint("/v1/experiments", "experiments", NO_EXPERIMENTS, renderExperiments),
   ]);
 }
 
-async function showEndpoint(path, id, emptyText) {
+async function showEndpoint(path, id, emptyText, render) {
   const container = document.getElementById(id);
   let data = null;
   try {
@@ -150,7 +153,7 @@ async function showEndpoint(path, id, emptyText) {
     data = null;
   }
   container.innerHTML = "";
-  const drawn = data !== null && renderValue(container, data, "", 0);
+  const drawn = data !== null && await render(container, data);
   if (!drawn) {
     container.innerHTML = "";
     const note = document.createElement("p");
@@ -159,6 +162,105 @@ async function showEndpoint(path, id, emptyText) {
     container.appendChild(note);
   }
   container.dataset.state = drawn ? "data" : "empty";
+}
+
+function renderOnline(container, data) {
+  if (!Array.isArray(data.rows)) return renderValue(container, data, "", 0);
+  const rows = data.rows;
+  if (!rows.length) return false;
+  const groups = data.group_by || [];
+  const sum = (key) => rows.reduce((total, row) => total + (row[key] || 0), 0);
+  const impressions = sum("impressions");
+  tiles(container, [
+    ["impressions", impressions], ["clicks", sum("clicks")], ["carts", sum("carts")],
+    ["purchases", sum("purchases")], ["revenue", sum("revenue")],
+    ["ctr", impressions ? sum("clicks") / impressions : 0],
+    ["add_to_cart_rate", impressions ? sum("carts") / impressions : 0],
+  ], "");
+
+  const label = (row) => groups.map((g) => row[g]).join(" · ") || "all";
+  const chart = chartBox(container);
+  if (groups.length === 1 && TIME_KEYS.includes(groups[0]) && rows.length > 1) {
+    Charts.line(chart, {labels: rows.map(label), yFormat: Charts.percent,
+                        series: RATES.map((k) => ({name: k, values: rows.map((r) => r[k] || 0)}))});
+  } else {
+    const picker = metricPicker(container, chart);
+    const draw = () => Charts.hbars(chart, {
+      labels: rows.map(label), values: rows.map((r) => r[picker.value] || 0),
+      colours: Charts.PALETTE, labelWidth: 220,
+      valueFormat: RATES.includes(picker.value) ? Charts.percent : undefined,
+    });
+    picker.addEventListener("change", draw);
+    draw();
+  }
+  table(container, rows);
+  return true;
+}
+
+function metricPicker(container, chart) {
+  const box = document.createElement("div");
+  box.className = "pick";
+  box.innerHTML = `<label>bars</label><select class="metric-picker"></select>`;
+  const picker = box.querySelector("select");
+  for (const name of [...RATES, "revenue_per_page_view", ...COUNT_KEYS]) {
+    const option = document.createElement("option");
+    option.value = option.textContent = name;
+    picker.appendChild(option);
+  }
+  container.insertBefore(box, chart);
+  return picker;
+}
+
+async function renderExperiments(container, data) {
+  if (!Array.isArray(data) || !data.every((e) => isObject(e) && "experiment_id" in e)) {
+    return renderValue(container, data, "", 0);
+  }
+  if (!data.length) return false;
+  for (const experiment of data) {
+    const block = document.createElement("div");
+    block.className = "block experiment";
+    block.dataset.experimentId = experiment.experiment_id;
+    container.appendChild(block);
+    const config = experiment.config || {};
+    heading(block, experiment.experiment_id);
+    const facts = document.createElement("p");
+    facts.className = "facts";
+    const arms = (config.arms || []).map((a) => `${a.name} (weight ${a.weight})`).join(", ");
+    facts.textContent = [`status: ${experiment.status}`, `arms: ${arms}`,
+                         `primary metric: ${config.primary_metric || "ctr"}`,
+                         config.description].filter(Boolean).join(" · ");
+    block.appendChild(facts);
+    let report = experiment.report;
+    if (!report) {
+      const response = await adminFetch(`/v1/experiments/${encodeURIComponent(experiment.experiment_id)}`);
+      if (response.ok) report = (await response.json()).report;
+    }
+    if (report) renderReport(block, report);
+  }
+  return true;
+}
+
+function renderReport(block, report) {
+  const metric = report.primary_metric || "ctr";
+  const arms = report.arms || [];
+  for (const statement of report.summary || []) {
+    const verdict = document.createElement("p");
+    verdict.className = "summary";
+    verdict.textContent = statement;
+    block.appendChild(verdict);
+  }
+  if (!arms.length) return;
+  const value = (arm) => (arm.metrics && arm.metrics[metric]) || {};
+  const interval = (e) => (e.low === null || e.low === undefined ? ""
+    : ` [${formatCell(metric, e.low)}, ${formatCell(metric, e.high)}]`);
+  Charts.hbars(chartBox(block), {
+    labels: arms.map((a) => a.name), values: arms.map((a) => value(a).value || 0),
+    colours: Charts.PALETTE, valueFormat: (v) => formatCell(metric, v),
+  });
+  table(block, arms.map((a) => ({
+    arm: a.name, shoppers: a.shoppers, page_views: a.page_views, impressions: a.impressions,
+    [metric]: value(a).value, interval: interval(value(a)).trim() || "—",
+  })));
 }
 
 function isObject(value) { return value !== null && typeof value === "object" && !Array.isArray(value); }

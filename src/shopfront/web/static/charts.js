@@ -6,7 +6,7 @@ const Charts = (() => {
   const NS = "http://www.w3.org/2000/svg";
   const PALETTE = ["#1f6feb", "#e3702d", "#2da44e", "#8250df", "#cf222e", "#1b9aaa",
                    "#9a6700", "#bf3989"];
-  const WIDTH = 640;
+  const MIN_WIDTH = 320;
 
   function el(tag, attrs, parent) {
     const node = document.createElementNS(NS, tag);
@@ -35,12 +35,14 @@ const Charts = (() => {
     return 10 * step;
   }
 
+  // An SVG as wide as its container, so that text keeps its size whatever the layout.
   function frame(container, height) {
     container.innerHTML = "";
-    const svg = el("svg", {viewBox: `0 0 ${WIDTH} ${height}`, width: "100%", role: "img",
+    const width = Math.max(MIN_WIDTH, Math.floor(container.clientWidth || 640));
+    const svg = el("svg", {viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img",
                            class: "chart-svg"}, container);
     container.dataset.drawn = "true";
-    return svg;
+    return {svg, width};
   }
 
   function axes(svg, box, max, yFormat) {
@@ -77,8 +79,8 @@ const Charts = (() => {
 
   // Several series over the same labels (e.g. events per type per day).
   function line(container, {labels, series, height = 220, yFormat}) {
-    const svg = frame(container, height);
-    const box = {left: 52, right: WIDTH - 12, top: 10, bottom: height - 26};
+    const {svg, width} = frame(container, height);
+    const box = {left: 52, right: width - 12, top: 10, bottom: height - 26};
     const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
     const xAt = (i) => box.left + (labels.length > 1 ? (box.right - box.left) * i / (labels.length - 1)
                                                        : (box.right - box.left) / 2);
@@ -90,8 +92,11 @@ const Charts = (() => {
       const points = s.values.map((v, i) => `${xAt(i)},${yAt(v)}`).join(" ");
       el("polyline", {points, fill: "none", stroke: colour, "stroke-width": 2,
                       class: "series"}, svg);
+      // Dots on short series; on long ones they stay invisible, only to carry the tooltip.
+      const opacity = labels.length <= 45 ? 1 : 0;
       s.values.forEach((v, i) => {
-        const dot = el("circle", {cx: xAt(i), cy: yAt(v), r: 2.5, fill: colour}, svg);
+        const dot = el("circle", {cx: xAt(i), cy: yAt(v), r: 3, fill: colour,
+                                  "fill-opacity": opacity}, svg);
         tip(dot, `${s.name} · ${labels[i]}: ${format(v)}`);
       });
     });
@@ -100,8 +105,8 @@ const Charts = (() => {
 
   // One value per label, as vertical bars.
   function bars(container, {labels, values, height = 200, colour = PALETTE[0], yFormat}) {
-    const svg = frame(container, height);
-    const box = {left: 52, right: WIDTH - 12, top: 10, bottom: height - 26};
+    const {svg, width} = frame(container, height);
+    const box = {left: 52, right: width - 12, top: 10, bottom: height - 26};
     const max = niceMax(Math.max(0, ...values));
     const slot = (box.right - box.left) / Math.max(1, values.length);
     axes(svg, box, max, yFormat);
@@ -119,10 +124,10 @@ const Charts = (() => {
   function hbars(container, {labels, values, max, valueFormat, colours, labelWidth = 170}) {
     const rowHeight = 24;
     const height = Math.max(1, labels.length) * rowHeight + 8;
-    const svg = frame(container, height);
+    const {svg, width} = frame(container, height);
     const top = niceMax(max !== undefined ? max : Math.max(0, ...values));
     const left = labelWidth;
-    const right = WIDTH - 70;
+    const right = width - 70;
     labels.forEach((label, i) => {
       const y = 4 + i * rowHeight;
       const name = el("text", {x: left - 8, y: y + 15, "text-anchor": "end", "font-size": 12,

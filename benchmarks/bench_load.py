@@ -1,0 +1,208 @@
+"""Load on loopback: hundreds of concurrent clients mixing homepage reads and event writes.
+
+A simulated shop is stored in SQLite and trained, ``shopfront serve`` runs in a
+subprocess on a free port, and every client holds its own connection and
+sends its requests one after the other: a homepage for a random shopper, or
+(30% of the time) a batch of 10 fresh events. Reported: requests per second,
+p50/p99 latency per kind, and every error (any non-2xx answer or failed
+connection). Client and server share the machine's cores::
+
+    python -m benchmarks.bench_load [--quick]
+
+The quick run is 200 clients over a 2,000-item shop; the full run 400 clients
+over a 12,000-item shop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+from shopfront.config import DEFAULT_MODELS
+from shopfront.feedback.retrain import train_bundle
+from shopfront.simulate import SimulationConfig, simulate_shop
+from shopfront.store.store import Store
+from tests.reliability.server import ServerProcess
+
+WRITE_SHARE = 0.3
+EVENTS_PER_WRITE = 10
+MAX_ERRORS_KEPT = 5
+
+
+@dataclass
+class LoadResult:
+    """What a load run measured."""
+
+    seconds: float = 0.0
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {"read": [], "write": []})
+    errors: list[str] = field(default_factory=list)
+    n_errors: int = 0
+    events_written: int = 0
+
+    def record_error(self, message: str) -> None:
+        self.n_errors += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(message)
+
+    def summary(self) -> dict[str, object]:
+        """Counts, throughput and latency percentiles (milliseconds)."""
+        every = self.latencies["read"] + self.latencies["write"]
+        figures: dict[str, object] = {
+            "requests": len(every) + self.n_errors,
+            "errors": self.n_errors,
+            "error_examples": self.errors,
+            "seconds": round(self.seconds, 2),
+            "requests_per_second": round(len(every) / self.seconds, 1) if self.seconds else 0.0,
+            "events_per_second": round(self.events_written / self.seconds, 1)
+            if self.seconds
+            else 0.0,
+        }
+        for kind, values in (("all", every), *self.latencies.items()):
+            if values:
+                p50, p99 = np.percentile(np.asarray(values) * 1000, [50, 99])
+                figures[f"{kind}_p50_ms"] = round(float(p50), 1)
+                figures[f"{kind}_p99_ms"] = round(float(p99), 1)
+        return figures
+
+
+async def drive(
+    base_url: str,
+    *,
+    clients: int,
+    rounds: int,
+    user_ids: Sequence[str],
+    item_ids: Sequence[str],
+    seed: int = 0,
+) -> LoadResult:
+    """Run ``clients`` concurrent clients of ``rounds`` requests each against ``base_url``."""
+    result = LoadResult()
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    timeout = httpx.Timeout(300.0)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout) as http:
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(
+                _client(
+                    http, number, rounds, user_ids, item_ids, random.Random(seed + number), result
+                )
+                for number in range(clients)
+            )
+        )
+        result.seconds = time.perf_counter() - started
+    return result
+
+
+async def _client(
+    http: httpx.AsyncClient,
+    number: int,
+    rounds: int,
+    user_ids: Sequence[str],
+    item_ids: Sequence[str],
+    rng: random.Random,
+    result: LoadResult,
+) -> None:
+    for round_ in range(rounds):
+        user_id = rng.choice(user_ids)
+        write = rng.random() < WRITE_SHARE
+        began = time.perf_counter()
+        try:
+            if write:
+                events = _events(f"load-{number}-{round_}", user_id, rng.sample(list(item_ids), 3))
+                answer = await http.post("/v1/events", json={"events": events})
+            else:
+                answer = await http.get(f"/v1/homepage/{user_id}")
+        except httpx.HTTPError as error:
+            result.record_error(f"{type(error).__name__}: {error}")
+            continue
+        if answer.status_code != 200:
+            result.record_error(f"{answer.status_code}: {answer.text[:200]}")
+            continue
+        result.latencies["write" if write else "read"].append(time.perf_counter() - began)
+        result.events_written += EVENTS_PER_WRITE if write else 0
+
+
+def _events(prefix: str, user_id: str, item_ids: Sequence[str]) -> list[dict[str, object]]:
+    now = time.time()
+    return [
+        {"event_id": f"{prefix}-{k}", "user_id": user_id, "item_id": item_ids[k % len(item_ids)],
+         "type": "click" if k % 3 else "view", "timestamp": now}
+        for k in range(EVENTS_PER_WRITE)
+    ]  # fmt: skip
+
+
+def prepare_shop(folder: Path, *, n_users: int, n_items: int) -> tuple[str, list[str], list[str]]:
+    """Simulate, store and train a shop; returns its URL, shopper ids and item ids."""
+    shop = simulate_shop(SimulationConfig(n_users=n_users, n_items=n_items, days=28, seed=0))
+    url = f"sqlite:///{folder / 'shop.db'}"
+    store = Store(url)
+    store.upsert_items(shop.catalog)
+    events = shop.events
+    store.insert_event_columns(
+        shop.event_ids,
+        events.user_ids.tolist(),
+        events.item_ids.tolist(),
+        events.types.tolist(),
+        events.timestamps.tolist(),
+    )
+    train_bundle(store, folder / "bundles", models=list(DEFAULT_MODELS))
+    user_ids = sorted(set(events.user_ids.tolist()))
+    item_ids = [item.item_id for item in shop.catalog]
+    store.close()
+    return url, user_ids, item_ids
+
+
+def run(quick: bool = False) -> dict[str, object]:
+    """Serve a simulated shop and load it with concurrent clients.
+
+    Args:
+        quick: 200 clients × 5 requests over a 2,000-item shop, instead of
+            400 clients × 15 requests over a 12,000-item shop.
+
+    Returns:
+        Figures of :meth:`LoadResult.summary` with the shop's size and the setup.
+    """
+    clients, rounds = (200, 5) if quick else (400, 15)
+    n_users, n_items = (1_000, 2_000) if quick else (3_000, 12_000)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        url, user_ids, item_ids = prepare_shop(folder, n_users=n_users, n_items=n_items)
+        with ServerProcess(url, folder / "bundles", folder / "server.log") as server:
+            # A short warm-up, so the first requests do not measure imports and caches.
+            asyncio.run(
+                drive(server.base_url, clients=4, rounds=5, user_ids=user_ids, item_ids=item_ids)
+            )
+            result = asyncio.run(
+                drive(
+                    server.base_url,
+                    clients=clients,
+                    rounds=rounds,
+                    user_ids=user_ids,
+                    item_ids=item_ids,
+                )
+            )
+            server_rss_mib = server.rss_bytes() / 2**20
+    return {
+        "benchmark": "load",
+        "quick": quick,
+        "clients": clients,
+        "requests_per_client": rounds,
+        "write_share": WRITE_SHARE,
+        "shop_users": n_users,
+        "shop_items": n_items,
+        **result.summary(),
+        "server_rss_mib": round(server_rss_mib, 1),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(quick="--quick" in sys.argv[1:]), indent=2))
