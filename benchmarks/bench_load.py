@@ -1,11 +1,11 @@
 """Load on loopback: hundreds of concurrent clients mixing homepage reads and event writes.
 
 A simulated shop is stored in SQLite and trained, ``shopfront serve`` runs in a
-subprocess on a free port, and every client holds its own connection and
-sends its requests one after the other: a homepage for a random shopper, or
-(30% of the time) a batch of 10 fresh events. Reported: requests per second,
-p50/p99 latency per kind, and every error (any non-2xx answer or failed
-connection). Client and server share the machine's cores::
+subprocess on a free port, and every client, like one shopper's browser, holds
+its own connection and sends its requests one after the other: a homepage for a
+random shopper, or (30% of the time) a batch of 10 fresh events. Reported:
+requests per second, p50/p99 latency per kind, and every error (any non-2xx
+answer or failed connection). Client and server share the machine's cores::
 
     python -m benchmarks.bench_load [--quick]
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import sys
 import tempfile
@@ -27,12 +28,12 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+from tests.reliability.server import ServerProcess
 
 from shopfront.config import DEFAULT_MODELS
 from shopfront.feedback.retrain import train_bundle
 from shopfront.simulate import SimulationConfig, simulate_shop
 from shopfront.store.store import Store
-from tests.reliability.server import ServerProcess
 
 WRITE_SHARE = 0.3
 EVENTS_PER_WRITE = 10
@@ -86,24 +87,21 @@ async def drive(
 ) -> LoadResult:
     """Run ``clients`` concurrent clients of ``rounds`` requests each against ``base_url``."""
     result = LoadResult()
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    timeout = httpx.Timeout(300.0)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout) as http:
-        started = time.perf_counter()
-        await asyncio.gather(
-            *(
-                _client(
-                    http, number, rounds, user_ids, item_ids, random.Random(seed + number), result
-                )
-                for number in range(clients)
+    started = time.perf_counter()
+    await asyncio.gather(
+        *(
+            _client(
+                base_url, number, rounds, user_ids, item_ids, random.Random(seed + number), result
             )
+            for number in range(clients)
         )
-        result.seconds = time.perf_counter() - started
+    )
+    result.seconds = time.perf_counter() - started
     return result
 
 
 async def _client(
-    http: httpx.AsyncClient,
+    base_url: str,
     number: int,
     rounds: int,
     user_ids: Sequence[str],
@@ -111,24 +109,38 @@ async def _client(
     rng: random.Random,
     result: LoadResult,
 ) -> None:
-    for round_ in range(rounds):
-        user_id = rng.choice(user_ids)
-        write = rng.random() < WRITE_SHARE
-        began = time.perf_counter()
-        try:
-            if write:
-                events = _events(f"load-{number}-{round_}", user_id, rng.sample(list(item_ids), 3))
-                answer = await http.post("/v1/events", json={"events": events})
-            else:
-                answer = await http.get(f"/v1/homepage/{user_id}")
-        except httpx.HTTPError as error:
-            result.record_error(f"{type(error).__name__}: {error}")
-            continue
-        if answer.status_code != 200:
-            result.record_error(f"{answer.status_code}: {answer.text[:200]}")
-            continue
-        result.latencies["write" if write else "read"].append(time.perf_counter() - began)
-        result.events_written += EVENTS_PER_WRITE if write else 0
+    """One shopper's browser: its own connection, one request after the other."""
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=300.0) as http:
+        for round_ in range(rounds):
+            await _request(http, f"load-{number}-{round_}", user_ids, item_ids, rng, result)
+
+
+async def _request(
+    http: httpx.AsyncClient,
+    prefix: str,
+    user_ids: Sequence[str],
+    item_ids: Sequence[str],
+    rng: random.Random,
+    result: LoadResult,
+) -> None:
+    user_id = rng.choice(user_ids)
+    write = rng.random() < WRITE_SHARE
+    began = time.perf_counter()
+    try:
+        if write:
+            events = _events(prefix, user_id, rng.sample(list(item_ids), 3))
+            answer = await http.post("/v1/events", json={"events": events})
+        else:
+            answer = await http.get(f"/v1/homepage/{user_id}")
+    except httpx.HTTPError as error:
+        result.record_error(f"{type(error).__name__}: {error!r}")
+        return
+    if answer.status_code != 200:
+        result.record_error(f"{answer.status_code}: {answer.text[:200]}")
+        return
+    result.latencies["write" if write else "read"].append(time.perf_counter() - began)
+    result.events_written += EVENTS_PER_WRITE if write else 0
 
 
 def _events(prefix: str, user_id: str, item_ids: Sequence[str]) -> list[dict[str, object]]:
@@ -191,6 +203,7 @@ def run(quick: bool = False) -> dict[str, object]:
                 )
             )
             server_rss_mib = server.rss_bytes() / 2**20
+        log_tail = (folder / "server.log").read_text()[-2000:] if result.n_errors else ""
     return {
         "benchmark": "load",
         "quick": quick,
@@ -201,6 +214,9 @@ def run(quick: bool = False) -> dict[str, object]:
         "shop_items": n_items,
         **result.summary(),
         "server_rss_mib": round(server_rss_mib, 1),
+        "cpu_count": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "server_log_tail": log_tail,
     }
 
 

@@ -25,7 +25,7 @@ CANDIDATES = [
     SectionCandidate("top_picks:Home", "top_picks", 0.5),
     SectionCandidate("top_picks:Toys", "top_picks", 0.4),
 ]
-TRUE_CTR = {"recommended#0": 0.12, "trending#0": 0.02, "top_picks#0": 0.06, "top_picks#1": 0.04}
+TRUE_CTR = {"recommended#0": 0.6, "trending#0": 0.1, "top_picks#0": 0.3, "top_picks#1": 0.2}
 
 
 def context(request_id: str, *, n_events: int = 5, n_slots: int = 6) -> OrderContext:
@@ -33,14 +33,14 @@ def context(request_id: str, *, n_events: int = 5, n_slots: int = 6) -> OrderCon
 
 
 def simulated_observations(n_pages: int, seed: int = 0) -> list[SectionObservation]:
-    """Pages in random order, clicks from TRUE_CTR discounted by the slot's examination."""
+    """Pages in random order, rows clicked by TRUE_CTR times the slot's examination."""
     rng = np.random.default_rng(seed)
     weights = default_position_weights(4)
     rows = []
     for _ in range(n_pages):
         for slot, key in enumerate(rng.permutation(list(TRUE_CTR))):
-            clicks = int(rng.binomial(10, TRUE_CTR[key] * weights[slot]))
-            rows.append(SectionObservation("returning", key, slot, 10, clicks))
+            clicked = bool(rng.random() < TRUE_CTR[key] * weights[slot])
+            rows.append(SectionObservation("returning", key, slot, clicked))
     return rows
 
 
@@ -96,13 +96,13 @@ def test_new_shoppers_learn_apart_from_returning_ones() -> None:
 
 
 def test_position_weights_are_recovered_from_random_orders() -> None:
-    observations = simulated_observations(3000, seed=2)
+    observations = simulated_observations(6000, seed=2)
     clicks: dict[tuple[str, str], np.ndarray] = {}
     shown: dict[tuple[str, str], np.ndarray] = {}
     for row in observations:
         arm = (row.segment, row.key)
-        clicks.setdefault(arm, np.zeros(4))[row.slot] += row.clicks
-        shown.setdefault(arm, np.zeros(4))[row.slot] += row.n_items
+        clicks.setdefault(arm, np.zeros(4))[row.slot] += row.clicked
+        shown.setdefault(arm, np.zeros(4))[row.slot] += 1
     flat = np.ones(4)  # a wrong prior: no position effect at all
     weights = estimate_position_weights(clicks, shown, prior=flat, prior_trials=1.0)
     assert weights == pytest.approx(default_position_weights(4), abs=0.05)

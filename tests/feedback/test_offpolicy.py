@@ -72,7 +72,7 @@ def serve(policy: object, n_pages: int, rng: np.random.Generator) -> list[Logged
 def logging_policy() -> ThompsonOrderPolicy:
     """A bandit that half-learned, exploring a third of the time."""
     rows = [
-        SectionObservation("new", key, slot, 10, int(3 * ROW_CLICK_RATE[c] * WEIGHTS[slot]))
+        SectionObservation("new", key, slot, bool(ROW_CLICK_RATE[c] * WEIGHTS[slot] > 0.5))
         for c, key in enumerate(section_keys(CANDIDATES))
         for slot in range(3)
     ]

@@ -150,7 +150,7 @@ def test_online_page_charts_metrics_and_experiment_arms(page: Any) -> None:
     assert page.locator("#online-metrics polyline.series").count() == 3  # three rates a day
     assert page.locator("#online-metrics tbody tr").count() == 7
     page.select_option("#group-by", "section")
-    page.wait_for_selector('#online-metrics[data-state="data"] rect.bar')
+    page.wait_for_selector('#online-metrics[data-path$="=section"][data-state="data"]')
     assert page.locator("#online-metrics rect.bar").count() == 2  # CTR per section
     assert "6.0%" in page.inner_text("#online-metrics table")
 

@@ -1,13 +1,15 @@
 """A Thompson-sampling bandit that chooses the order of homepage sections.
 
 Each (segment, section key) pair is an arm with a Beta posterior on ``θ``, the
-chance that a product of that section is clicked when its row is examined.
-Rows lower on the page are examined less: a row at slot ``r`` is read with
-probability ``w_r`` (``w_0 = 1``), the position-based click model of Craswell
-et al. (WSDM 2008). Clicks therefore count as successes and ``w_r`` times the
-products shown as trials, so a section is not rewarded merely for having been
-placed on top; the weights ``w_r`` are estimated from the logs themselves
-(:func:`estimate_position_weights`).
+chance that the shopper clicks at least one product of the section's row when
+they look at it. Rows lower on the page are looked at less: a row at slot ``r``
+is read with probability ``w_r`` (``w_0 = 1``), the position-based click model
+of Craswell et al. (WSDM 2008). A clicked row therefore counts as a success
+and each row shown as ``w_r`` trials, so a section is not rewarded merely for
+having been placed on top; the weights ``w_r`` are estimated from the logs
+themselves (:func:`estimate_position_weights`). The reward is per row, not per
+product, so a short row (*Complete your purchase*, two products) competes
+fairly with a full one.
 
 For each page the bandit draws ``θ`` from every candidate's posterior and
 orders the sections by it (Thompson 1933; Chapelle and Li, NIPS 2011). With
@@ -61,7 +63,7 @@ class BanditConfig(BaseModel):
         "Thompson sampling's own exploration); > 0 keeps every order evaluable offline.",
     )
     prior_clicks: float = Field(1.0, gt=0, description="Beta prior successes of every arm.")
-    prior_misses: float = Field(19.0, gt=0, description="Beta prior failures of every arm.")
+    prior_misses: float = Field(4.0, gt=0, description="Beta prior failures of every arm.")
     segmentation: Literal["none", "activity", "profile"] = Field(
         "activity",
         description="How shoppers are grouped: one group, new vs returning, or the profile's "
@@ -75,30 +77,28 @@ class BanditConfig(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class SectionObservation:
-    """One section shown on one page, and what it earned.
+    """One section shown on one page, and whether it was clicked.
 
     Attributes:
         segment: The shopper's segment when the page was served.
         key: The section key (``"top_picks#0"``).
         slot: 0-based row of the section on the page.
-        n_items: Products shown in the row.
-        clicks: Clicks attributed to the row's products.
+        clicked: Whether a click was attributed to one of the row's products.
     """
 
     segment: str
     key: str
     slot: int
-    n_items: int
-    clicks: int
+    clicked: bool
 
 
 @dataclass(frozen=True)
 class BanditState:
-    """What the bandit has learned: clicks and shown products per arm and slot.
+    """What the bandit has learned: rows shown and rows clicked per arm and slot.
 
     Attributes:
-        clicks: ``(segment, key)`` → float64 clicks per slot.
-        shown: ``(segment, key)`` → float64 products shown per slot.
+        clicks: ``(segment, key)`` → float64 clicked rows per slot.
+        shown: ``(segment, key)`` → float64 rows shown per slot.
         position_weights: float64 examination weight per slot, ``w_0 = 1``.
     """
 
@@ -236,8 +236,8 @@ class ThompsonOrderPolicy:
             arm = (row.segment, row.key)
             if arm not in clicks:
                 clicks[arm], shown[arm] = np.zeros(n_slots), np.zeros(n_slots)
-            clicks[arm][row.slot] += row.clicks
-            shown[arm][row.slot] += row.n_items
+            clicks[arm][row.slot] += float(row.clicked)
+            shown[arm][row.slot] += 1.0
         weights = default_position_weights(n_slots)
         if self.config.learn_position_weights and clicks:
             weights = estimate_position_weights(clicks, shown, prior=weights)
@@ -282,10 +282,10 @@ def estimate_position_weights(
 ) -> np.ndarray:
     """Examination weight of each slot under the position-based click model.
 
-    Fits ``E[clicks of arm a at slot r] = w_r · θ_a · shown`` by alternating
-    closed-form updates (a rank-one Poisson factorization), with ``w_0 = 1``.
-    Each slot's weight is shrunk towards ``prior`` with ``prior_trials``
-    pseudo-products, so a slot seldom used keeps its prior weight.
+    Fits ``E[clicked rows of arm a at slot r] = w_r · θ_a · shown`` by
+    alternating closed-form updates (a rank-one Poisson factorization), with
+    ``w_0 = 1``. Each slot's weight is shrunk towards ``prior`` with
+    ``prior_trials`` pseudo-rows, so a slot seldom used keeps its prior weight.
 
     Returns:
         float64 (n_slots,) weights.
@@ -297,7 +297,7 @@ def estimate_position_weights(
     theta = c.sum(1) / np.maximum(n @ weights, 1e-9)
     for _ in range(POSITION_WEIGHT_ITERATIONS):
         theta = c.sum(1) / np.maximum(n @ weights, 1e-9)
-        expected = theta @ n  # products shown per slot, weighted by their arms' θ
+        expected = theta @ n  # rows shown per slot, weighted by their arms' θ
         mean_theta = float(theta.mean()) if len(theta) else 0.0
         pseudo = prior_trials * mean_theta
         weights = (c.sum(0) + pseudo * prior) / np.maximum(expected + pseudo, 1e-12)

@@ -101,11 +101,9 @@ def logged_pages(
 def section_observations(pages: Iterable[LoggedPage]) -> list[SectionObservation]:
     """What each displayed section earned, for the bandit's :meth:`fit`."""
     return [
-        SectionObservation(page.segment, page.keys[candidate], row, items, clicked)
+        SectionObservation(page.segment, page.keys[candidate], row, clicks > 0)
         for page in pages
-        for candidate, row, items, clicked in zip(
-            page.shown, page.slot_rows, page.slot_items, page.slot_clicks, strict=True
-        )
+        for candidate, row, clicks in zip(page.shown, page.slot_rows, page.slot_clicks, strict=True)
         if row >= 0
     ]
 

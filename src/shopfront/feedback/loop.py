@@ -44,7 +44,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import event
 
-from shopfront.feedback.analysis import ExperimentReport, analyze_experiment
+from shopfront.feedback.analysis import ExperimentReport, analyze_experiment, estimate_dict
 from shopfront.feedback.experiments import ArmConfig, ExperimentConfig
 from shopfront.feedback.install import FeedbackServices, FeedbackSettings, build_feedback
 from shopfront.feedback.logs import logged_pages
@@ -147,6 +147,8 @@ class LoopResult:
         config: The run's settings.
         daily: Online metrics per day and arm.
         report: The experiment report over the whole run.
+        late_report: The experiment report over the second half of the run, once
+            the bandit has learned and retraining has had time to matter.
         offpolicy: The off-policy check (``None`` without a ``bandit`` and a
             ``personal`` arm).
         bundles: Version of the bundle live at the end of each day.
@@ -157,6 +159,7 @@ class LoopResult:
     config: LoopConfig
     daily: list[MetricRow]
     report: ExperimentReport
+    late_report: ExperimentReport
     offpolicy: OffPolicyCheck | None
     bundles: list[str]
     seconds: float
@@ -178,6 +181,7 @@ def run_loop(
     """
     config = config or LoopConfig()
     folder = folder or Path(tempfile.mkdtemp(prefix="shopfront-loop-"))
+    folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     runner = _LoopRunner(config, folder)
     bundles = []
@@ -280,8 +284,10 @@ class _LoopRunner:
         engine, window = self.store.engine, self.config.attribution_window_s
         daily = online_metrics(engine, group_by=["day", "arm"], window_s=window)
         report = analyze_experiment(engine, self.experiment, window_s=window)
+        half = self.start + (self.config.days // 2) * DAY
+        late = analyze_experiment(engine, self.experiment, since=half, window_s=window)
         return LoopResult(
-            self.config, daily, report, self._offpolicy(), bundles, seconds, self.folder
+            self.config, daily, report, late, self._offpolicy(), bundles, seconds, self.folder
         )
 
     def close(self) -> None:
@@ -390,3 +396,32 @@ def _reaction_events(
             )
         )
     return events
+
+
+def summarize_loop(result: LoopResult) -> dict[str, Any]:
+    """The run's measurements as JSON-ready numbers and sentences."""
+    summary: dict[str, Any] = {
+        "config": result.config.model_dump(mode="json"),
+        "seconds": round(result.seconds, 1),
+        "bundles": sorted(set(result.bundles)),
+        "whole_run": result.report.as_dict(),
+        "second_half": result.late_report.as_dict(),
+        "daily": [row.as_dict() for row in result.daily],
+    }
+    check = result.offpolicy
+    if check is not None:
+        summary["offpolicy"] = {
+            "target": "the fixed (engagement) order, estimated from the bandit arm's logs",
+            "logged_pages": check.logged_pages,
+            "online": estimate_dict(check.online),
+            "estimates": {
+                name: {
+                    **estimate_dict(value.estimate),
+                    "effective_sample_size": round(value.effective_sample_size, 1),
+                    "match_rate": value.match_rate,
+                    "agrees": check.agrees(name),
+                }
+                for name, value in check.estimates.items()
+            },
+        }
+    return summary

@@ -124,7 +124,17 @@ def _cooccurrence_links(
     similarity = getattr(model, "similarity_", None)
     if not isinstance(similarity, sp.csr_matrix) or len(evidence) == 0 or len(item_indices) == 0:
         return None
-    return np.asarray(similarity[evidence][:, item_indices].toarray(), dtype=np.float32)
+
+    # A few short CSR rows: reading them directly beats sparse fancy indexing.
+    columns = {item: column for column, item in enumerate(item_indices.tolist())}
+    links = np.zeros((len(evidence), len(item_indices)), dtype=np.float32)
+    for row, item in enumerate(evidence.tolist()):
+        start, stop = similarity.indptr[item], similarity.indptr[item + 1]
+        neighbours, values = similarity.indices[start:stop], similarity.data[start:stop]
+        hit = np.isin(neighbours, item_indices)
+        for neighbour, value in zip(neighbours[hit].tolist(), values[hit].tolist(), strict=True):
+            links[row, columns[neighbour]] = value
+    return links
 
 
 def _embedding_links(

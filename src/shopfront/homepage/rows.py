@@ -76,7 +76,8 @@ def _candidates(
     allowed = context.rules.allowed if draft.own_items else context.usable
     items, scores = draft.item_indices, np.asarray(draft.scores, dtype=np.float64)
     keep = allowed[items] & ~placed[items] & np.isfinite(scores)
-    keep &= ~np.isin(items, pins)
+    if len(pins):
+        keep &= ~np.isin(items, pins)
     items, scores = items[keep], scores[keep]
     if len(items) == 0:
         return items, scores.astype(np.float32)

@@ -43,6 +43,7 @@ from shopfront.prep.snapshot import History, Snapshot
 from shopfront.prep.weighting import WeightingConfig, interaction_strength
 from shopfront.profiles.activity import activity_of
 from shopfront.profiles.catalog import ItemTable, item_table
+from shopfront.profiles.events import WeightedEvents, weighted_events
 from shopfront.profiles.interest import NaiveBayesInterestModel
 from shopfront.profiles.price import PriceBands, band_of
 from shopfront.profiles.profile import Evidence, Interest, Profile, Segment
@@ -55,6 +56,8 @@ Embedder = Callable[[History], np.ndarray | None]
 """A callable giving a shopper's embedding from their history (or ``None``)."""
 
 _TYPE_LABELS: dict[int, str] = {int(t): t.label for t in InteractionType}
+
+_PURCHASE = int(InteractionType.PURCHASE)  # a plain int compares much faster than the enum
 
 # Items bringing less than this share of an interest are not worth showing as evidence.
 _MIN_EVIDENCE_SHARE = 0.01
@@ -151,21 +154,24 @@ class ProfileBuilder:
         self.segment_columns_ = columns
         self.n_segment_columns_ = len(largest) + 1
 
-        # The same summaries that build() computes, for every shopper with events.
+        # The same figures that build() computes, for every shopper with events.
         shares = np.zeros((snapshot.n_users, self.n_segment_columns_))
         figures = np.zeros((snapshot.n_users, 3))
         active = np.zeros(snapshot.n_users, dtype=bool)
         for user in range(snapshot.n_users):
-            events = self._known(snapshot.history(user))
-            if len(events[0]):
-                _, shares[user], figures[user], _ = self._summary(
-                    *events, now=snapshot.reference_time
-                )
+            events = self._events(snapshot.history(user), snapshot.reference_time)
+            if events is not None:
+                affinity = self._affinity(events)
+                percentile = self._percentiles(events, np.zeros(0, dtype=np.int64))[0]
+                shares[user], figures[user] = self._segment_inputs(events, affinity, percentile)
                 active[user] = True
-        shares, figures = shares[active], figures[active]
         self.segments_ = SegmentModel(
             min_segments=self.min_segments, max_segments=self.max_segments, seed=self.seed
-        ).fit(shares, figures, category_names=[self.table_.categories[c] for c in largest])
+        ).fit(
+            shares[active],
+            figures[active],
+            category_names=[self.table_.categories[c] for c in largest],
+        )
 
     @property
     def is_fitted(self) -> bool:
@@ -200,26 +206,30 @@ class ProfileBuilder:
             raise NotFittedError("ProfileBuilder is not fitted; call fit(snapshot) first")
         if not math.isfinite(now):
             raise ValueError(f"now must be a finite Unix time in seconds, got {now!r}")
-        items, types, timestamps = self._known(history)
-        if len(items) == 0:
+        events = self._events(history, now)
+        if events is None:
             return Profile.empty(user_id, built_at=now)
 
-        weights, shares, figures, affinity = self._summary(items, types, timestamps, now=now)
-        probability = self.interest_.interest(items, weights)
-        vector = self.segments_.vectors(shares[None, :], figures[None, :])
-        segment = int(self.segments_.assign(vector)[0])
-        prices = self.table_.item_prices[items].astype(np.float64)
-        percentile = None if math.isnan(figures[0]) else float(figures[0])
+        # Interests first: their price bands share one pass with the overall band.
+        affinity = self._affinity(events)
+        probability = self.interest_.interest(events.unique, events.item_weights)
+        chosen = self._chosen(probability, affinity)
+        percentiles = self._percentiles(events, chosen)
+        shares, figures = self._segment_inputs(events, affinity, percentiles[0])
+        segment = int(self.segments_.assign(self.segments_.vectors(shares, figures))[0])
+
+        prices = self.table_.item_prices[events.items].astype(np.float64)
+        gap = self.session_gap_minutes * 60
         return Profile(
             user_id=user_id,
             built_at=now,
-            interests=self._interests(items, types, timestamps, weights, probability, affinity),
+            interests=self._interests(events, chosen, probability, affinity, percentiles[1:]),
             category_affinity=_named_shares(affinity, self.table_.categories),
-            brand_affinity=self._brand_affinity(items, weights),
-            price_band=band_of(percentile),
-            price_percentile=percentile,
+            brand_affinity=self._brand_affinity(events),
+            price_band=band_of(percentiles[0]),
+            price_percentile=percentiles[0],
             activity=activity_of(
-                types, timestamps, prices, now=now, session_gap_s=self.session_gap_minutes * 60
+                events.types, events.timestamps, prices, now=now, session_gap_s=gap
             ),
             segment=self._segment(segment),
             embedding=self._embedding(history, embedding),
@@ -247,39 +257,17 @@ class ProfileBuilder:
             for u in range(snapshot.n_users)
         ]
 
-    def _known(self, history: History) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Items, types and timestamps of the events on items of the fitted snapshot."""
-        items = np.asarray(history.item_indices, dtype=np.int64)
-        known = (items >= 0) & (items < self.table_.n_items)
-        if known.all():
-            return items, history.types, history.timestamps
-        return items[known], history.types[known], history.timestamps[known]
+    def _events(self, history: History, now: float) -> WeightedEvents | None:
+        """The history's weighted events on items of the fitted snapshot."""
+        return weighted_events(
+            history, n_items=self.table_.n_items, now=now, weighting=self.weighting
+        )
 
-    def _summary(
-        self, items: np.ndarray, types: np.ndarray, timestamps: np.ndarray, *, now: float
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Event weights, segment shares, behaviour figures and category affinity.
-
-        Returns:
-            weights: float32 (n,) event weights; shares: float64 (S + 1,);
-            figures: float64 (3,) price percentile (NaN if unknown), event count,
-            purchase share; affinity: float64 (n_categories,) summing to 1 or 0.
-        """
-        weights = interaction_strength(types, timestamps, now=now, config=self.weighting)
-        affinity = self._category_weights(items, weights)
+    def _affinity(self, events: WeightedEvents) -> np.ndarray:
+        """Share of weighted activity per category, float64 (n_categories,), sums to 1 or 0."""
+        affinity = self._category_weights(events.unique, events.item_weights)
         total = affinity.sum()
-        if total > 0:
-            affinity /= total
-
-        shares = np.bincount(
-            self.segment_columns_, weights=affinity, minlength=self.n_segment_columns_
-        )
-        percentile = self.prices_.percentile(items, weights)
-        purchases = np.count_nonzero(types == InteractionType.PURCHASE)
-        figures = np.array(
-            [np.nan if percentile is None else percentile, len(items), purchases / len(items)]
-        )
-        return weights, shares, figures, affinity
+        return affinity / total if total > 0 else affinity
 
     def _category_weights(self, items: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Total weight per category, float64 (n_categories,); each label gets the full weight."""
@@ -293,87 +281,83 @@ class ProfileBuilder:
         spread = np.broadcast_to(np.asarray(weights)[:, None], labels.shape)[mask]
         return np.bincount(labels[mask], weights=spread, minlength=n_categories)
 
-    def _brand_affinity(self, items: np.ndarray, weights: np.ndarray) -> dict[str, float]:
+    def _chosen(self, probability: np.ndarray, affinity: np.ndarray) -> np.ndarray:
+        """Category indices of the interests to list, most probable first."""
+        ranked = np.argsort(-probability, kind="stable")[: self.n_interests]
+        keep = (affinity[ranked] > 0) | (probability[ranked] >= self.min_probability)
+        return ranked[keep]
+
+    def _percentiles(self, events: WeightedEvents, chosen: np.ndarray) -> list[float | None]:
+        """Price percentile over all the shopper's items, then within each chosen category."""
+        labels = self.table_.item_categories[events.unique]
+        members = np.ones((len(events.unique), len(chosen) + 1), dtype=bool)
+        members[:, 1:] = (labels[:, :, None] == chosen[None, None, :]).any(axis=1)
+        return self.prices_.group_percentiles(events.unique, events.item_weights, members)
+
+    def _segment_inputs(
+        self, events: WeightedEvents, affinity: np.ndarray, percentile: float | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Segment shares (1, S + 1) and behaviour figures (1, 3) of one shopper."""
+        shares = np.bincount(
+            self.segment_columns_, weights=affinity, minlength=self.n_segment_columns_
+        )
+        purchases = np.count_nonzero(events.types == _PURCHASE)
+        n_events = len(events)
+        figures = [math.nan if percentile is None else percentile, n_events, purchases / n_events]
+        return shares[None, :], np.array([figures])
+
+    def _brand_affinity(self, events: WeightedEvents) -> dict[str, float]:
         """Share of weighted activity per brand."""
-        brands = self.table_.item_brands[items]
+        brands = self.table_.item_brands[events.unique]
         known = brands >= 0
         if not known.any():
             return {}
-        totals = np.bincount(brands[known], weights=weights[known])
+        totals = np.bincount(brands[known], weights=events.item_weights[known])
         return _named_shares(totals / totals.sum(), self.table_.brands)
 
     def _interests(
         self,
-        items: np.ndarray,
-        types: np.ndarray,
-        timestamps: np.ndarray,
-        weights: np.ndarray,
+        events: WeightedEvents,
+        chosen: np.ndarray,
         probability: np.ndarray,
         affinity: np.ndarray,
+        percentiles: list[float | None],
     ) -> tuple[Interest, ...]:
-        """The most probable categories, each with its evidence and price band."""
-        ranked = np.argsort(-probability, kind="stable")[: self.n_interests]
-        keep = (affinity[ranked] > 0) | (probability[ranked] >= self.min_probability)
-        chosen = ranked[keep]
+        """The chosen categories, each with its evidence and price band."""
         if len(chosen) == 0:
             return ()
-
-        # Several events on one item are one piece of evidence: aggregate per item.
-        unique, inverse = np.unique(items, return_inverse=True)
-        item_weights = np.bincount(inverse, weights=weights)
-        support = item_weights[:, None] * self.interest_.item_posterior_[np.ix_(unique, chosen)]
-        evidence = self._evidence(unique, inverse, types, timestamps, support)
-
-        bands = self._category_bands(unique, item_weights, chosen)
+        posterior = self.interest_.item_posterior_[np.ix_(events.unique, chosen)]
+        evidence = self._evidence(events, events.item_weights[:, None] * posterior)
         return tuple(
             Interest(
                 category=self.table_.categories[c],
                 probability=float(probability[c]),
                 affinity=float(affinity[c]),
-                price_band=bands[j],
+                price_band=band_of(percentiles[j]),
                 evidence=evidence[j],
             )
             for j, c in enumerate(chosen.tolist())
         )
 
-    def _category_bands(
-        self, unique: np.ndarray, item_weights: np.ndarray, chosen: np.ndarray
-    ) -> list[str | None]:
-        """Price band among the shopper's items of each chosen category."""
-        labels = self.table_.item_categories[unique]
-        members = (labels[:, :, None] == chosen[None, None, :]).any(axis=1)
-        percentiles = self.prices_.group_percentiles(unique, item_weights, members)
-        return [band_of(p) for p in percentiles]
-
-    def _evidence(
-        self,
-        unique: np.ndarray,
-        inverse: np.ndarray,
-        types: np.ndarray,
-        timestamps: np.ndarray,
-        support: np.ndarray,
-    ) -> list[tuple[Evidence, ...]]:
+    def _evidence(self, events: WeightedEvents, support: np.ndarray) -> list[tuple[Evidence, ...]]:
         """For each interest, the items that make up most of its probability.
 
         Args:
-            unique: int (U,) distinct items of the history.
-            inverse: int (n,) position in ``unique`` of each event's item.
-            types: int (n,) event types.
-            timestamps: float (n,) event times.
+            events: The shopper's events.
             support: float (U, k) each item's part of each interest: its event
                 weights times its naive-Bayes posterior of the category.
 
         Returns:
             One tuple per interest, strongest item first.
         """
-        strongest = np.zeros(len(unique), dtype=np.int64)
-        np.maximum.at(strongest, inverse, types.astype(np.int64))
-        latest = np.full(len(unique), -np.inf)
-        np.maximum.at(latest, inverse, timestamps)
+        strongest = np.zeros(len(events.unique), dtype=np.int64)
+        np.maximum.at(strongest, events.inverse, events.types.astype(np.int64))
+        latest = np.full(len(events.unique), -np.inf)
+        np.maximum.at(latest, events.inverse, events.timestamps)
 
         shares = support / np.maximum(support.sum(axis=0), 1e-300)
         best = np.argsort(-shares, axis=0, kind="stable")[: self.n_evidence].T.tolist()
-        item_ids, titles = self.table_.item_ids, self.table_.titles
+        item_ids, titles, unique = self.table_.item_ids, self.table_.titles, events.unique
         return [
             tuple(
                 Evidence(

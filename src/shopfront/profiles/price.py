@@ -64,13 +64,14 @@ class PriceBands:
         """
         values = self.item_percentile_[item_indices]
         order = np.argsort(values, kind="stable")
+        order = order[: np.count_nonzero(np.isfinite(values))]  # NaN (unknown price) sorts last
         values = values[order]
-        known = np.isfinite(values) & (weights[order] > 0)
-        mass = np.where(known, weights[order], 0.0)[:, None] * members[order]
+        if len(values) == 0:
+            return [None] * members.shape[1]
 
         # The weighted median is the first value whose cumulative weight reaches half.
-        cumulative = np.cumsum(mass, axis=0)
-        totals = cumulative[-1] if len(cumulative) else np.zeros(members.shape[1])
+        cumulative = np.cumsum(weights[order, None] * members[order], axis=0)
+        totals = cumulative[-1]
         positions = (cumulative < totals / 2).sum(axis=0)
         return [
             float(values[p]) if total > 0 else None

@@ -141,6 +141,39 @@ def logged_groups(
     return groups
 
 
+def held_out_training_set(
+    snapshot: Snapshot,
+    factories: Mapping[str, ModelFactory],
+    *,
+    generators: Sequence[str],
+    pool_size: int,
+    profiles: Any = None,
+    max_users: int | None = 20_000,
+    seed: int = 0,
+) -> HeldOutSet:
+    """Groups of held-out next interactions: fresh generators fit without each last item.
+
+    Args:
+        snapshot: The full training snapshot.
+        factories: Per generator name, a factory of a fresh, unfitted model.
+        generators: The generators whose pools and scores form the features.
+        pool_size: Items taken from each generator.
+        profiles: A fitted profile builder, or ``None``.
+        max_users: Sample at most this many shoppers.
+        seed: Seed of the sample.
+    """
+    split = leave_one_out(snapshot, "test")
+    users, targets = split.user_indices, split.target_items
+    if max_users is not None and len(users) > max_users:
+        chosen = np.sort(np.random.default_rng(seed).choice(len(users), max_users, replace=False))
+        users, targets = users[chosen], targets[chosen]
+    fitted = {name: factories[name]().fit(split.train) for name in generators}
+    return held_out_set(
+        split.train, users, targets, fitted,
+        generators=generators, pool_size=pool_size, profiles=profiles,
+    )  # fmt: skip
+
+
 def train_ranker(
     snapshot: Snapshot,
     factories: Mapping[str, ModelFactory],
@@ -166,22 +199,16 @@ def train_ranker(
         seed: Seed of the user sample.
 
     Raises:
+        ValueError: ``logged`` is given without ``models``.
         ValidationError: No usable group could be built.
     """
     if logged and models is None:
         raise ValueError("models must be given with logged groups, got None")
     ranker = ranker or CandidateRanker(generators=tuple(factories), seed=seed)
     started = time.perf_counter()
-    split = leave_one_out(snapshot, "test")
-    users, targets = split.user_indices, split.target_items
-    if max_users is not None and len(users) > max_users:
-        chosen = np.sort(np.random.default_rng(seed).choice(len(users), max_users, replace=False))
-        users, targets = users[chosen], targets[chosen]
-
-    fitted = {name: factories[name]().fit(split.train) for name in ranker.generators}
-    held_out = held_out_set(
-        split.train, users, targets, fitted,
-        generators=ranker.generators, pool_size=ranker.pool_size, profiles=profiles,
+    held_out = held_out_training_set(
+        snapshot, factories, generators=ranker.generators, pool_size=ranker.pool_size,
+        profiles=profiles, max_users=max_users, seed=seed,
     )  # fmt: skip
     groups = list(held_out.groups)
     if logged and models is not None:
@@ -191,7 +218,7 @@ def train_ranker(
         )  # fmt: skip
     logger.info(
         "ranker training data users=%d logged=%d seconds=%.1f",
-        len(users), len(logged), time.perf_counter() - started,
+        len(held_out.groups), len(logged), time.perf_counter() - started,
     )  # fmt: skip
     return ranker.fit(groups)
 

@@ -20,6 +20,7 @@ function isRateName(name) {
 function formatCell(name, value) {
   if (typeof value === "number") {
     if (isRateName(name) && Math.abs(value) <= 1) return Charts.percent(value);
+    if (/revenue/.test(name)) return `$${value.toLocaleString("en-US", {maximumFractionDigits: 2})}`;
     return Charts.format(value);
   }
   if (value === null || value === undefined) return "—";
@@ -144,6 +145,8 @@ async function loadOnline() {
 
 async function showEndpoint(path, id, emptyText, render) {
   const container = document.getElementById(id);
+  container.dataset.state = "loading";
+  container.dataset.path = path;
   let data = null;
   try {
     const response = await adminFetch(path);
@@ -161,6 +164,7 @@ async function showEndpoint(path, id, emptyText, render) {
     note.textContent = emptyText;
     container.appendChild(note);
   }
+  if (container.dataset.path !== path) return;  // a newer request has been made meanwhile
   container.dataset.state = drawn ? "data" : "empty";
 }
 
@@ -363,7 +367,8 @@ function chartBox(parent) {
 function heading(parent, title) {
   if (!title) return;
   const h = document.createElement("h3");
-  h.textContent = title.replace(/_/g, " ");
+  const text = String(title).replace(/_/g, " ");
+  h.textContent = text.charAt(0).toUpperCase() + text.slice(1);
   parent.appendChild(h);
 }
 
