@@ -49,6 +49,7 @@ def serve(policy: object, n_pages: int, rng: np.random.Generator) -> list[Logged
         pages.append(
             LoggedPage(
                 request_id=context.request_id,
+                served_at=float(i),
                 user_id=f"u{i % 500}",
                 segment="new",
                 candidates=CANDIDATES,

@@ -15,6 +15,7 @@ from shopfront.homepage.ranking import (
     CandidateRanker,
     LoggedGroup,
     RankingGroup,
+    bundle_ranker,
     feature_names,
     featurize,
     train_ranker,
@@ -98,3 +99,12 @@ def test_training_takes_logged_clicks(shop_bundle: ModelBundle) -> None:
     assert ranker.is_fitted and ranker.n_features_ == len(feature_names(RANKED))
     with pytest.raises(ValueError, match="models must be given"):
         train_ranker(snapshot, {"popularity": partial(make_model, "popularity")}, logged=logged)
+
+
+def test_bundle_ranker_merges_the_bundles_generators(shop_bundle: ModelBundle) -> None:
+    names = ["popularity", "trending", "cooccurrence", "als"]
+    options = {"als": {"iterations": 2, "embedding_dim": 4}}
+    ranker = bundle_ranker(shop_bundle.snapshot, names, model_options=options, max_users=60)
+
+    assert ranker is not None and ranker.generators == ("popularity", "cooccurrence", "als")
+    assert bundle_ranker(shop_bundle.snapshot, ["popularity", "trending"]) is None

@@ -75,14 +75,21 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture
-def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
-    """A fresh browser page whose relative URLs go to the live server."""
+@pytest.fixture(scope="module")
+def browser_context(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+    """One browser context a module (opening one costs about a second)."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
-    new_page = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context: Any) -> Iterator[Any]:
+    """A fresh tab whose relative URLs go to the live server; fails on JavaScript errors."""
+    new_page = browser_context.new_page()
     errors: list[str] = []
     new_page.on("pageerror", lambda error: errors.append(str(error)))
     yield new_page
-    context.close()
+    new_page.close()
     assert not errors, f"JavaScript errors on the page: {errors}"

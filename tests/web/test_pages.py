@@ -53,3 +53,10 @@ def test_static_files_are_served_and_nothing_else(client: TestClient) -> None:
     assert client.get("/web/static/shop.css").headers["content-type"].startswith("text/css")
     for name in ("missing.js", "..%2Fpages.py", "pages.py", ".hidden.js"):
         assert client.get(f"/web/static/{name}").status_code == 404
+
+
+def test_the_package_exports_its_router() -> None:
+    import shopfront.web
+
+    assert shopfront.web.__all__ == ["router"]
+    assert any(getattr(r, "path", "") == "/admin" for r in shopfront.web.router.routes)

@@ -56,23 +56,25 @@ class BanditConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     exploration_rate: float = Field(
-        0.1,
+        default=0.1,
         ge=0.0,
         le=1.0,
         description="Share of pages that get a uniformly random section order (on top of "
         "Thompson sampling's own exploration); > 0 keeps every order evaluable offline.",
     )
-    prior_clicks: float = Field(1.0, gt=0, description="Beta prior successes of every arm.")
-    prior_misses: float = Field(4.0, gt=0, description="Beta prior failures of every arm.")
+    prior_clicks: float = Field(default=1.0, gt=0, description="Beta prior successes of every arm.")
+    prior_misses: float = Field(default=4.0, gt=0, description="Beta prior failures of every arm.")
     segmentation: Literal["none", "activity", "profile"] = Field(
-        "activity",
+        default="activity",
         description="How shoppers are grouped: one group, new vs returning, or the profile's "
         "segment (returning shoppers without one count as returning).",
     )
     learn_position_weights: bool = Field(
-        True, description="Estimate the examination weight of each slot from the logs."
+        default=True, description="Estimate the examination weight of each slot from the logs."
     )
-    seed: int = Field(0, ge=0, description="Seed of the draws (combined with the request id).")
+    seed: int = Field(
+        default=0, ge=0, description="Seed of the draws (combined with the request id)."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,4 +304,5 @@ def estimate_position_weights(
         pseudo = prior_trials * mean_theta
         weights = (c.sum(0) + pseudo * prior) / np.maximum(expected + pseudo, 1e-12)
         weights = weights / weights[0] if weights[0] > 0 else prior.copy()
-    return np.clip(weights, 1e-3, None)
+    clipped: np.ndarray = np.clip(weights, 1e-3, None)
+    return clipped

@@ -35,8 +35,10 @@ class PageLayout(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    n_sections: int = Field(6, ge=1, le=20, description="At most this many sections.")
-    n_items: int = Field(10, ge=1, le=50, description="At most this many products a section.")
+    n_sections: int = Field(default=6, ge=1, le=20, description="At most this many sections.")
+    n_items: int = Field(
+        default=10, ge=1, le=50, description="At most this many products a section."
+    )
 
 
 class ArmConfig(BaseModel):
@@ -45,23 +47,28 @@ class ArmConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(min_length=1, max_length=20, pattern=ID_PATTERN, description="Arm name.")
-    weight: float = Field(1.0, gt=0, description="Relative share of the experiment's shoppers.")
-    description: str = Field("", description="What the arm changes, for people.")
+    weight: float = Field(
+        default=1.0, gt=0, description="Relative share of the experiment's shoppers."
+    )
+    description: str = Field(default="", description="What the arm changes, for people.")
     bundle_version: str | None = Field(
-        None, description="Serve this model bundle version; the live bundle when unset."
+        default=None, description="Serve this model bundle version; the live bundle when unset."
     )
     models: list[str] | None = Field(
-        None,
+        default=None,
         description="Use only these candidate generators of the bundle (e.g. ['popularity', "
         "'trending'] for a popularity page); all of them when unset.",
     )
     personalized: bool = Field(
-        True, description="Use the shopper's history; false serves the page of a new shopper."
+        default=True,
+        description="Use the shopper's history; false serves the page of a new shopper.",
     )
-    ranker: bool = Field(True, description="Use the bundle's ranker when it has one.")
-    layout: PageLayout | None = Field(None, description="Page shape; the request's when unset.")
+    ranker: bool = Field(default=True, description="Use the bundle's ranker when it has one.")
+    layout: PageLayout | None = Field(
+        default=None, description="Page shape; the request's when unset."
+    )
     section_order: Literal["default", "bandit"] = Field(
-        "default",
+        default="default",
         description="Section order policy: the composer's default, or the exploring bandit.",
     )
 
@@ -74,17 +81,26 @@ class ExperimentConfig(BaseModel):
     experiment_id: str = Field(
         min_length=1, max_length=40, pattern=ID_PATTERN, description="Unique id."
     )
-    description: str = Field("", description="The hypothesis, for people.")
+    description: str = Field(default="", description="The hypothesis, for people.")
     salt: str | None = Field(
-        None, description="Salt of the assignment hash; the experiment id when unset."
+        default=None, description="Salt of the assignment hash; the experiment id when unset."
     )
     arms: list[ArmConfig] = Field(min_length=2, description="The variants; the first is control.")
-    control: str | None = Field(None, description="Name of the control arm; the first when unset.")
-    traffic: float = Field(
-        1.0, gt=0, le=1, description="Share of shoppers in the experiment; others get the default."
+    control: str | None = Field(
+        default=None, description="Name of the control arm; the first when unset."
     )
-    primary_metric: Metric = Field("ctr", description="The metric that decides the experiment.")
-    confidence: float = Field(0.95, gt=0.5, lt=1, description="Level of intervals and tests.")
+    traffic: float = Field(
+        default=1.0,
+        gt=0,
+        le=1,
+        description="Share of shoppers in the experiment; others get the default.",
+    )
+    primary_metric: Metric = Field(
+        default="ctr", description="The metric that decides the experiment."
+    )
+    confidence: float = Field(
+        default=0.95, gt=0.5, lt=1, description="Level of intervals and tests."
+    )
 
     @model_validator(mode="after")
     def _arms_are_distinct(self) -> ExperimentConfig:

@@ -32,7 +32,7 @@ from shopfront.feedback.bandit import BanditConfig, ThompsonOrderPolicy
 from shopfront.feedback.impressions import ImpressionLogger
 from shopfront.feedback.jobs import PeriodicJob
 from shopfront.feedback.journal import DecisionJournal
-from shopfront.feedback.logs import logged_pages, section_observations
+from shopfront.feedback.learning import BanditLearner
 from shopfront.feedback.registry import ExperimentRegistry
 from shopfront.feedback.retraining import RetrainConfig, RetrainScheduler
 from shopfront.feedback.serving import (
@@ -54,36 +54,44 @@ class FeedbackSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SHOPFRONT_FEEDBACK_", extra="ignore")
 
     attribution_window_s: float = Field(
-        DEFAULT_WINDOW_S,
+        default=DEFAULT_WINDOW_S,
         ge=0,
         description="Events without a request id are attributed to an impression of the same "
         "item to the same shopper at most this many seconds earlier.",
     )
     section_order: Literal["default", "bandit"] = Field(
-        "default", description="Section order outside experiments: the composer's or the bandit's."
+        default="default",
+        description="Section order outside experiments: the composer's or the bandit's.",
     )
     exploration_rate: float = Field(
-        0.1, ge=0, le=1, description="Share of bandit pages with a uniformly random section order."
+        default=0.1,
+        ge=0,
+        le=1,
+        description="Share of bandit pages with a uniformly random section order.",
     )
     segmentation: Literal["none", "activity", "profile"] = Field(
-        "activity", description="Shopper groups the bandit learns apart."
+        default="activity", description="Shopper groups the bandit learns apart."
     )
     bandit_refresh_s: float = Field(
-        300.0, gt=0, description="Seconds between refits of the bandit from the log."
+        default=300.0, gt=0, description="Seconds between refits of the bandit from the log."
     )
     bandit_lookback_days: float = Field(
-        28.0, gt=0, description="Days of logged page views the bandit learns from."
+        default=28.0, gt=0, description="Days of logged page views the bandit learns from."
     )
     impression_flush_s: float = Field(
-        1.0, gt=0, description="Seconds between writes of buffered impressions."
+        default=1.0, gt=0, description="Seconds between writes of buffered impressions."
     )
     retrain_every_s: float | None = Field(
-        None, gt=0, description="Retrain when this many seconds passed since the last bundle."
+        default=None,
+        gt=0,
+        description="Retrain when this many seconds passed since the last bundle.",
     )
     retrain_after_events: int | None = Field(
-        None, ge=1, description="Retrain when this many new events arrived."
+        default=None, ge=1, description="Retrain when this many new events arrived."
     )
-    retrain_check_s: float = Field(30.0, gt=0, description="Seconds between retraining checks.")
+    retrain_check_s: float = Field(
+        default=30.0, gt=0, description="Seconds between retraining checks."
+    )
 
 
 @dataclass
@@ -95,19 +103,14 @@ class FeedbackServices:
     impressions: ImpressionLogger
     registry: ExperimentRegistry
     homepages: FeedbackHomepageService
+    learner: BanditLearner
     retrainer: RetrainScheduler | None = None
     jobs: list[PeriodicJob] = field(default_factory=list)
 
     def refit_bandit(self, *, now: float | None = None) -> int:
         """Refit the bandit from the page views of the lookback window; returns pages read."""
         self.impressions.flush()
-        now = time.time() if now is None else now
-        since = now - self.settings.bandit_lookback_days * DAY
-        pages = logged_pages(
-            self.homepages.store.engine, since=since, window_s=self.settings.attribution_window_s
-        )
-        self.bandit.fit(section_observations(pages))
-        return len(pages)
+        return self.learner.refit(time.time() if now is None else now)
 
     def close(self) -> None:
         """Stop the background jobs and write the buffered impressions."""
@@ -188,7 +191,13 @@ def build_feedback(
     homepages = FeedbackHomepageService(
         store, holder, policy=policy, impressions=impressions, registry=registry, clock=clock
     )
-    feedback = FeedbackServices(settings, bandit, impressions, registry, homepages)
+    learner = BanditLearner(
+        bandit,
+        store.engine,
+        window_s=settings.attribution_window_s,
+        lookback_s=settings.bandit_lookback_days * DAY,
+    )
+    feedback = FeedbackServices(settings, bandit, impressions, registry, homepages, learner)
     if retrain is not None:
         if bundle_dir is None:
             raise ValueError("bundle_dir must be given with retrain")

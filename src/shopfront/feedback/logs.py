@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from shopfront.feedback.attribution import DEFAULT_WINDOW_S, attribute
+from shopfront.feedback.attribution import DEFAULT_WINDOW_S, AttributedImpressions, attribute
 from shopfront.feedback.bandit import SectionObservation
 from shopfront.feedback.tables import page_views
 from shopfront.homepage.policy import SectionCandidate
@@ -26,6 +26,7 @@ class LoggedPage:
 
     Attributes:
         request_id: The page view.
+        served_at: When the page was served (Unix seconds).
         user_id: The shopper (from the impressions; ``None`` when they were deleted).
         segment: The shopper's segment.
         candidates: The sections the policy was offered, in drafted order.
@@ -44,6 +45,7 @@ class LoggedPage:
     """
 
     request_id: str
+    served_at: float
     user_id: str | None
     segment: str
     candidates: tuple[SectionCandidate, ...]
@@ -73,6 +75,7 @@ def logged_pages(
     window_s: float = DEFAULT_WINDOW_S,
     arm: str | None = None,
     policy: str | None = None,
+    attributed: AttributedImpressions | None = None,
 ) -> list[LoggedPage]:
     """Page views served in ``[since, until)`` with their clicks per shown section.
 
@@ -85,8 +88,10 @@ def logged_pages(
         window_s: Attribution window of the clicks.
         arm: Keep only pages of this experiment arm.
         policy: Keep only pages ordered by this policy.
+        attributed: Impressions already attributed over at least the same range
+            (saves attributing them again).
     """
-    frame = attribute(engine, since=since, until=until, window_s=window_s)
+    frame = attributed or attribute(engine, since=since, until=until, window_s=window_s)
     clicks: dict[tuple[str, str], int] = {}
     columns = (frame.request_ids.tolist(), frame.section_ids.tolist(), (frame.clicks > 0).tolist())
     for request_id, section_id, clicked in zip(*columns, strict=True):
@@ -141,6 +146,7 @@ def _logged_page(
     request_id = row["request_id"]
     return LoggedPage(
         request_id=request_id,
+        served_at=float(row["served_at"]),
         user_id=users.get(request_id),
         segment=row["segment"] or "all",
         candidates=candidates,

@@ -42,9 +42,9 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import event
 
-from shopfront.feedback.analysis import ExperimentReport, analyze_experiment, estimate_dict
+from shopfront.feedback.analysis import ExperimentReport, estimate_dict, report_from_impressions
+from shopfront.feedback.attribution import AttributedImpressions, attribute
 from shopfront.feedback.experiments import ArmConfig, ExperimentConfig
 from shopfront.feedback.install import FeedbackServices, FeedbackSettings, build_feedback
 from shopfront.feedback.logs import logged_pages
@@ -54,13 +54,20 @@ from shopfront.feedback.offpolicy import (
     evaluate_policy,
     on_policy_value,
 )
-from shopfront.feedback.online import MetricRow, online_metrics
+from shopfront.feedback.online import MetricRow, summarize
 from shopfront.feedback.retrain import train_bundle
 from shopfront.feedback.retraining import RetrainConfig
 from shopfront.feedback.stats import Estimate
+from shopfront.homepage.bundle import ModelBundle
 from shopfront.homepage.policy import EngagementOrderPolicy
 from shopfront.homepage.service import BundleHolder
-from shopfront.simulate import ShopperResponder, SimulatedShop, SimulationConfig, simulate_shop
+from shopfront.simulate import (
+    Reaction,
+    ShopperResponder,
+    SimulatedShop,
+    SimulationConfig,
+    simulate_shop,
+)
 from shopfront.store.records import Interaction, InteractionType
 from shopfront.store.store import Store
 
@@ -102,21 +109,29 @@ class LoopConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    n_users: int = Field(1_500, ge=10, description="Simulated shoppers.")
-    n_items: int = Field(3_000, ge=200, description="Catalog items.")
-    warmup_days: int = Field(7, ge=1, description="Days of organic browsing before the loop.")
-    days: int = Field(14, ge=1, description="Simulated days of the loop.")
-    page_views_per_day: int = Field(400, ge=1, description="Homepages served a day.")
+    n_users: int = Field(default=1_500, ge=10, description="Simulated shoppers.")
+    n_items: int = Field(default=3_000, ge=200, description="Catalog items.")
+    warmup_days: int = Field(
+        default=7, ge=1, description="Days of organic browsing before the loop."
+    )
+    days: int = Field(default=14, ge=1, description="Simulated days of the loop.")
+    page_views_per_day: int = Field(default=400, ge=1, description="Homepages served a day.")
     models: list[str] = Field(
         default_factory=lambda: ["popularity", "trending", "cooccurrence", "als"],
         description="Candidate generators of every bundle.",
     )
     arms: list[ArmConfig] = Field(default_factory=default_arms, description="Experiment arms.")
-    exploration_rate: float = Field(0.1, ge=0, le=1, description="Bandit's uniform exploration.")
-    retrain_every_days: int = Field(1, ge=0, description="Days between retrainings; 0 never.")
-    attribution_window_s: float = Field(86_400.0, ge=0, description="Attribution window.")
-    organic: bool = Field(True, description="Keep storing the shop's organic browsing.")
-    seed: int = Field(0, ge=0, description="Seed of the shop, the visits and the reactions.")
+    exploration_rate: float = Field(
+        default=0.1, ge=0, le=1, description="Bandit's uniform exploration."
+    )
+    retrain_every_days: int = Field(
+        default=1, ge=0, description="Days between retrainings; 0 never."
+    )
+    attribution_window_s: float = Field(default=86_400.0, ge=0, description="Attribution window.")
+    organic: bool = Field(default=True, description="Keep storing the shop's organic browsing.")
+    seed: int = Field(
+        default=0, ge=0, description="Seed of the shop, the visits and the reactions."
+    )
 
 
 @dataclass(frozen=True)
@@ -153,7 +168,7 @@ class LoopResult:
             ``personal`` arm).
         bundles: Version of the bundle live at the end of each day.
         seconds: Wall time of the run.
-        folder: Where the store and bundles were written.
+        folder: Where the bundles were written (the store is in memory).
     """
 
     config: LoopConfig
@@ -176,7 +191,7 @@ def run_loop(
 
     Args:
         config: Size and settings; :class:`LoopConfig` defaults when ``None``.
-        folder: Where to write the store and bundles (a new temporary folder by default).
+        folder: Where to write the bundles (a new temporary folder by default).
         on_day: Called with (day, days) after each simulated day, for progress display.
     """
     config = config or LoopConfig()
@@ -210,9 +225,8 @@ class _LoopRunner:
         self.shop = simulate_shop(simulation)
         self.start = self.shop.start + config.warmup_days * DAY
         self.clock = self.start
-        self.store = Store(f"sqlite:///{folder / 'loop.db'}")
-        # A throwaway simulation needs no fsync per commit (thousands of small commits a day).
-        event.listen(self.store.engine, "connect", _without_fsync)
+        # In memory: a throwaway simulation needs no durable commits (thousands a day).
+        self.store = Store("sqlite://")
         self.store.upsert_items(self.shop.catalog)
         self.organic = _organic_events(self.shop)
         self.next_organic = self._store_organic_until(self.start, 0)
@@ -228,7 +242,7 @@ class _LoopRunner:
         self.pending: list[Interaction] = []
         self.rng = np.random.default_rng([config.seed, 17])
 
-    def _feedback(self, first_bundle: object) -> FeedbackServices:
+    def _feedback(self, first_bundle: ModelBundle) -> FeedbackServices:
         settings = FeedbackSettings(
             exploration_rate=self.config.exploration_rate,
             attribution_window_s=self.config.attribution_window_s,
@@ -238,7 +252,7 @@ class _LoopRunner:
             retrain = RetrainConfig(
                 after_events=1, models=self.config.models, seed=self.config.seed
             )
-        holder = BundleHolder(first_bundle)  # type: ignore[arg-type]
+        holder = BundleHolder(first_bundle)
         return build_feedback(
             self.store,
             holder,
@@ -281,26 +295,26 @@ class _LoopRunner:
     def measure(self, bundles: list[str], seconds: float) -> LoopResult:
         """Read every measurement back from the store."""
         self.feedback.impressions.flush()
-        engine, window = self.store.engine, self.config.attribution_window_s
-        daily = online_metrics(engine, group_by=["day", "arm"], window_s=window)
-        report = analyze_experiment(engine, self.experiment, window_s=window)
+        frame = attribute(self.store.engine, window_s=self.config.attribution_window_s)
+        daily = summarize(frame, ["day", "arm"])
+        report = report_from_impressions(frame, self.experiment)
         half = self.start + (self.config.days // 2) * DAY
-        late = analyze_experiment(engine, self.experiment, since=half, window_s=window)
+        late = report_from_impressions(frame.select(frame.served_at >= half), self.experiment)
+        offpolicy = self._offpolicy(frame)
         return LoopResult(
-            self.config, daily, report, late, self._offpolicy(), bundles, seconds, self.folder
+            self.config, daily, report, late, offpolicy, bundles, seconds, self.folder
         )
 
     def close(self) -> None:
         self.feedback.close()
         self.store.close()
 
-    def _offpolicy(self) -> OffPolicyCheck | None:
+    def _offpolicy(self, frame: AttributedImpressions) -> OffPolicyCheck | None:
         names = {arm.name for arm in self.config.arms}
         if not {"bandit", "personal"} <= names:
             return None
-        window = self.config.attribution_window_s
-        logged = logged_pages(self.store.engine, window_s=window, arm="bandit")
-        served = logged_pages(self.store.engine, window_s=window, arm="personal")
+        logged = logged_pages(self.store.engine, arm="bandit", attributed=frame)
+        served = logged_pages(self.store.engine, arm="personal", attributed=frame)
         estimates = evaluate_policy(logged, DeterministicTarget(EngagementOrderPolicy()))
         return OffPolicyCheck(estimates, on_policy_value(served), len(logged))
 
@@ -337,12 +351,6 @@ class _OrganicEvents:
     timestamps: np.ndarray
 
 
-def _without_fsync(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA synchronous=OFF")
-    cursor.close()
-
-
 def _organic_events(shop: SimulatedShop) -> _OrganicEvents:
     """The shop's own browsing, sorted by time."""
     events = shop.events
@@ -372,7 +380,7 @@ def _pinned(arm: ArmConfig, version: str) -> ArmConfig:
 
 
 def _reaction_events(
-    reactions: list[object], user_id: str, request_id: str, at: float
+    reactions: list[Reaction], user_id: str, request_id: str, at: float
 ) -> list[Interaction]:
     """Events of a shopper's reactions; only clicks carry the page's request id."""
     delays = {
@@ -382,8 +390,8 @@ def _reaction_events(
     }
     events = []
     for k, reaction in enumerate(reactions):
-        kind = InteractionType.parse(reaction.type)  # type: ignore[attr-defined]
-        item_id = reaction.item_id  # type: ignore[attr-defined]
+        kind = InteractionType.parse(reaction.type)
+        item_id = reaction.item_id
         event_id = f"loop-{zlib.crc32(request_id.encode()):08x}-{request_id[:12]}-{k}"
         events.append(
             Interaction(

@@ -45,17 +45,21 @@ class RetrainConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     every_s: float | None = Field(
-        None, gt=0, description="Retrain when this many seconds passed since the last bundle."
+        default=None,
+        gt=0,
+        description="Retrain when this many seconds passed since the last bundle.",
     )
     after_events: int | None = Field(
-        None, ge=1, description="Retrain when this many events arrived since the last bundle."
+        default=None,
+        ge=1,
+        description="Retrain when this many events arrived since the last bundle.",
     )
-    check_interval_s: float = Field(10.0, gt=0, description="Seconds between checks.")
+    check_interval_s: float = Field(default=10.0, gt=0, description="Seconds between checks.")
     models: list[str] = Field(
         default_factory=lambda: ["popularity", "trending", "cooccurrence", "als"],
         description="Candidate generators trained into each bundle.",
     )
-    seed: int = Field(0, ge=0, description="Seed of the stochastic models.")
+    seed: int = Field(default=0, ge=0, description="Seed of the stochastic models.")
 
     @model_validator(mode="after")
     def _has_a_trigger(self) -> RetrainConfig:
@@ -126,12 +130,14 @@ class RetrainScheduler:
                     seed=self.config.seed,
                 )
             except BundleError as error:
-                return self._rejected(error)
+                self._rejected(error)
+                return None
             try:
                 self.holder.swap(bundle)
             except BundleError as error:
                 self.store.reject_bundle(bundle.version)
-                return self._rejected(error)
+                self._rejected(error)
+                return None
             self.store.promote_bundle(bundle.version)
             self.last_seq = seq
         logger.info("retrained and swapped bundle version=%s", bundle.version)

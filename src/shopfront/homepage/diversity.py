@@ -56,18 +56,18 @@ def mmr(
     if mmr_lambda >= 1.0 or size <= 1:
         return np.arange(n, dtype=np.int64), np.asarray(relevance[:n], dtype=np.float32)
 
-    similarity = _similarity(categories, embeddings, category_weight)
+    # Penalties are scaled once; a chosen item's gain becomes -inf so it is not picked again.
+    penalty = (1.0 - mmr_lambda) * _similarity(categories, embeddings, category_weight)
+    gain = mmr_lambda * np.asarray(relevance, dtype=np.float32)
+    closest = np.zeros(size, dtype=np.float32)
     chosen = np.zeros(n, dtype=np.int64)
     values = np.zeros(n, dtype=np.float32)
-    closest = np.zeros(size, dtype=np.float32)
-    available = np.ones(size, dtype=bool)
     for step in range(n):
-        objective = mmr_lambda * relevance - (1.0 - mmr_lambda) * closest
-        objective = np.where(available, objective, -np.inf)
-        pick = int(np.argmax(objective))
+        objective = gain - closest
+        pick = int(objective.argmax())
         chosen[step], values[step] = pick, objective[pick]
-        available[pick] = False
-        np.maximum(closest, similarity[pick], out=closest)
+        gain[pick] = -np.inf
+        np.maximum(closest, penalty[pick], out=closest)
     return chosen, values
 
 

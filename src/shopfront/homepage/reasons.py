@@ -126,14 +126,14 @@ def _cooccurrence_links(
         return None
 
     # A few short CSR rows: reading them directly beats sparse fancy indexing.
-    columns = {item: column for column, item in enumerate(item_indices.tolist())}
+    columns = np.full(similarity.shape[1], -1, dtype=np.int64)
+    columns[item_indices] = np.arange(len(item_indices))
     links = np.zeros((len(evidence), len(item_indices)), dtype=np.float32)
     for row, item in enumerate(evidence.tolist()):
         start, stop = similarity.indptr[item], similarity.indptr[item + 1]
-        neighbours, values = similarity.indices[start:stop], similarity.data[start:stop]
-        hit = np.isin(neighbours, item_indices)
-        for neighbour, value in zip(neighbours[hit].tolist(), values[hit].tolist(), strict=True):
-            links[row, columns[neighbour]] = value
+        found = columns[similarity.indices[start:stop]]
+        hit = found >= 0
+        links[row, found[hit]] = similarity.data[start:stop][hit]
     return links
 
 

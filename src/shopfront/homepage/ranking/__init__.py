@@ -7,13 +7,20 @@ the logistic baseline), ``training`` (held-out and logged training groups) and
 
 from shopfront.homepage.ranking.features import feature_names, featurize
 from shopfront.homepage.ranking.ranker import RANKER_KINDS, CandidateRanker, RankingGroup
-from shopfront.homepage.ranking.training import LoggedGroup, train_ranker
+from shopfront.homepage.ranking.training import (
+    RANKER_GENERATORS,
+    LoggedGroup,
+    bundle_ranker,
+    train_ranker,
+)
 
 __all__ = [
+    "RANKER_GENERATORS",
     "RANKER_KINDS",
     "CandidateRanker",
     "LoggedGroup",
     "RankingGroup",
+    "bundle_ranker",
     "feature_names",
     "featurize",
     "train_ranker",

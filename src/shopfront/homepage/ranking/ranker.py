@@ -74,7 +74,9 @@ class CandidateRanker:
             this many rounds; 0 trains every round.
         validation_share: Share of groups held out for early stopping.
         regularization: Inverse L2 strength ``C`` (logistic).
-        n_jobs: Threads for training and scoring.
+        n_jobs: Threads for training (scoring always uses one). One by default:
+            on two shared cores, LightGBM's OpenMP threads spin against other
+            processes and two threads trained 7 times slower than one (issue #5).
         seed: Seed of the validation split and the learners.
     """
 
@@ -91,7 +93,7 @@ class CandidateRanker:
         early_stopping_rounds: int = 30,
         validation_share: float = 0.1,
         regularization: float = 1.0,
-        n_jobs: int = 2,
+        n_jobs: int = 1,
         seed: int = 0,
     ) -> None:
         if kind not in RANKER_KINDS:

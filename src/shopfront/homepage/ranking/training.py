@@ -23,21 +23,34 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 
+from shopfront.errors import ValidationError
 from shopfront.evaluate.split import leave_one_out
 from shopfront.homepage.catalog import CatalogStats
 from shopfront.homepage.ranking.features import candidate_features, featurize
 from shopfront.homepage.ranking.ranker import CandidateRanker, RankingGroup
 from shopfront.homepage.shopper import ShopperSummary
 from shopfront.models.base import CandidateGenerator
+from shopfront.models.registry import create_model
 from shopfront.prep.snapshot import History, Snapshot
 
 logger = logging.getLogger(__name__)
 
 ModelFactory = Callable[[], CandidateGenerator]
+
+RANKER_GENERATORS: tuple[str, ...] = (
+    "popularity",
+    "cooccurrence",
+    "als",
+    "bpr",
+    "sequential",
+    "content",
+)
+"""Generators whose scores the bundle's ranker reads, when the bundle has them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +234,55 @@ def train_ranker(
         len(held_out.groups), len(logged), time.perf_counter() - started,
     )  # fmt: skip
     return ranker.fit(groups)
+
+
+def bundle_ranker(
+    snapshot: Snapshot,
+    model_names: Sequence[str],
+    *,
+    model_options: Mapping[str, Mapping[str, Any]] | None = None,
+    models: Mapping[str, CandidateGenerator] | None = None,
+    profiles: Any = None,
+    logged: Sequence[LoggedGroup] = (),
+    max_users: int | None = 20_000,
+    seed: int = 0,
+) -> CandidateRanker | None:
+    """The ranker of a new bundle: LambdaMART over the bundle's generators.
+
+    This is the call for the training job: the generators among
+    ``RANKER_GENERATORS`` that the bundle has are refit, with the bundle's
+    options, on the snapshot minus each shopper's last interaction.
+
+    Args:
+        snapshot: The bundle's snapshot.
+        model_names: Registry names of the bundle's generators.
+        model_options: Per-model constructor options, as for the bundle.
+        models: The bundle's fitted generators (needed with ``logged``).
+        profiles: The bundle's fitted profile builder, or ``None``.
+        logged: Served pages with their clicks, from the feedback stage.
+        max_users: Sample at most this many shoppers.
+        seed: Seed of the models, the sample and the learner.
+
+    Returns:
+        The fitted ranker, or ``None`` when the bundle has no personal generator
+        or the snapshot too few shoppers with three events.
+    """
+    generators = [name for name in RANKER_GENERATORS if name in model_names]
+    if not any(name != "popularity" for name in generators):
+        return None
+    options = model_options or {}
+    factories: dict[str, ModelFactory] = {
+        name: partial(create_model, name, seed=seed, **options.get(name, {})) for name in generators
+    }
+    ranker = CandidateRanker(generators=generators, seed=seed)
+    try:
+        return train_ranker(
+            snapshot, factories, models=models, profiles=profiles, logged=logged,
+            max_users=max_users, ranker=ranker, seed=seed,
+        )  # fmt: skip
+    except ValidationError as error:
+        logger.warning("no ranker trained: %s", error)
+        return None
 
 
 def _summary(history: History, stats: CatalogStats, profiles: Any, now: float) -> ShopperSummary:
