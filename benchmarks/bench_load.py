@@ -19,6 +19,7 @@ import asyncio
 import json
 import os
 import random
+import ssl
 import sys
 import tempfile
 import time
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import httpx
 import numpy as np
-from tests.reliability.server import ServerProcess
+from tests.reliability.server import ServerProcess, cpu_seconds
 
 from shopfront.config import DEFAULT_MODELS
 from shopfront.feedback.retrain import train_bundle
@@ -38,6 +39,9 @@ from shopfront.store.store import Store
 WRITE_SHARE = 0.3
 EVENTS_PER_WRITE = 10
 MAX_ERRORS_KEPT = 5
+
+# Shared by every client: building one TLS context per client costs more CPU than a request.
+_TLS = ssl.create_default_context()
 
 
 @dataclass
@@ -111,7 +115,9 @@ async def _client(
 ) -> None:
     """One shopper's browser: its own connection, one request after the other."""
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=300.0) as http:
+    async with httpx.AsyncClient(
+        base_url=base_url, limits=limits, timeout=300.0, verify=_TLS
+    ) as http:
         for round_ in range(rounds):
             await _request(http, f"load-{number}-{round_}", user_ids, item_ids, rng, result)
 
@@ -193,6 +199,7 @@ def run(quick: bool = False) -> dict[str, object]:
             asyncio.run(
                 drive(server.base_url, clients=4, rounds=5, user_ids=user_ids, item_ids=item_ids)
             )
+            cpu_before = cpu_seconds(server.pid)
             result = asyncio.run(
                 drive(
                     server.base_url,
@@ -202,6 +209,7 @@ def run(quick: bool = False) -> dict[str, object]:
                     item_ids=item_ids,
                 )
             )
+            cpu = cpu_seconds(server.pid) - cpu_before
             server_rss_mib = server.rss_bytes() / 2**20
         log_tail = (folder / "server.log").read_text()[-2000:] if result.n_errors else ""
     return {
@@ -213,6 +221,7 @@ def run(quick: bool = False) -> dict[str, object]:
         "shop_users": n_users,
         "shop_items": n_items,
         **result.summary(),
+        "server_cpu_ms_per_request": round(1000 * cpu / max(clients * rounds, 1), 2),
         "server_rss_mib": round(server_rss_mib, 1),
         "cpu_count": os.cpu_count(),
         "load_average_1m": round(os.getloadavg()[0], 2),

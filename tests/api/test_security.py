@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import logging
 import time
 from collections.abc import Iterator
 
@@ -83,6 +84,18 @@ def test_each_route_needs_its_scope(
     assert answer.json()["detail"] == f"the API key lacks the {scope!r} scope"
     answer = client.request(method, path, headers={"X-API-Key": allowed}, **options)
     assert answer.status_code == 200
+
+
+def test_refusals_are_logged_without_the_path_s_user_id(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="shopfront"):
+        assert client.get("/v1/homepage/alice@example.com").status_code == 401
+        headers = {"X-API-Key": "k-read"}
+        assert client.delete("/v1/users/alice@example.com", headers=headers).status_code == 403
+    messages = [record.getMessage() for record in caplog.records]
+    assert "refused request: no valid api key route=GET /v1/homepage" in messages
+    assert not [message for message in messages if "alice" in message]
 
 
 def test_admin_includes_every_scope_and_bearer_equals_the_header(client: TestClient) -> None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from shopfront.feedback.charts import plot_daily_metric, plot_offpolicy
-from shopfront.feedback.loop import LoopConfig, run_loop, summarize_loop
+from shopfront.feedback.loop import LoopConfig, loop_report_lines, run_loop, summarize_loop
 
 TINY = LoopConfig(
     n_users=60,
@@ -31,6 +31,8 @@ def test_tiny_loop_measures_every_arm_and_draws_its_charts(tmp_path: Path) -> No
     summary = summarize_loop(result)
     assert json.loads(json.dumps(summary, default=str))["config"]["days"] == 2
     assert summary["whole_run"]["arms"][0]["name"] == "popular"
+    lines = loop_report_lines(result)
+    assert lines[0].startswith("closed loop: 60 shoppers") and any("slot_ips" in x for x in lines)
 
     chart = plot_daily_metric(result.daily, tmp_path / "ctr.png", metric="ctr")
     offpolicy = plot_offpolicy(

@@ -229,10 +229,12 @@ class SecurityMiddleware:
         if not self.keyring.is_open:
             granted = self.keyring.scopes(key) if key else None
             if granted is None:
-                logger.warning("refused request: no valid api key path=%s", scope["path"])
+                logger.warning("refused request: no valid api key route=%s", _route_of(scope))
                 return _Refusal(401, "a valid API key is required", {"WWW-Authenticate": "Bearer"})
             if needed not in granted:
-                logger.warning("refused request: scope %s missing path=%s", needed, scope["path"])
+                logger.warning(
+                    "refused request: scope %s missing route=%s", needed, _route_of(scope)
+                )
                 return _Refusal(403, f"the API key lacks the {needed!r} scope")
             identity = "key:" + _digest(key or "")[:16]
         return self._rate_refusal(identity)
@@ -291,6 +293,12 @@ def _query_key(scope: Scope) -> str | None:
         return None
     key = QueryParams(scope.get("query_string", b"")).get("key", "").strip()
     return key or None
+
+
+def _route_of(scope: Scope) -> str:
+    """Method and the first two path segments: enough to tell the route, never a user id."""
+    prefix = "/".join(scope["path"].split("/")[:3])
+    return f"{scope['method']} {prefix}"
 
 
 def _client_identity(scope: Scope) -> str:

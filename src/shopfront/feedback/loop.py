@@ -433,3 +433,34 @@ def summarize_loop(result: LoopResult) -> dict[str, Any]:
             },
         }
     return summary
+
+
+def loop_report_lines(result: LoopResult) -> list[str]:
+    """The run's findings as plain lines, for a terminal."""
+    lines = [
+        f"closed loop: {result.config.n_users} shoppers, {result.config.n_items} items, "
+        f"{result.config.days} days x {result.config.page_views_per_day} page views, "
+        f"{result.seconds:.0f} s"
+    ]
+    for arm in result.report.arms:
+        ctr = arm.metrics["ctr"]
+        lines.append(
+            f"  {arm.name:<9} page views {arm.page_views:>5}  CTR {100 * ctr.value:.2f}% "
+            f"({100 * ctr.low:.2f}-{100 * ctr.high:.2f})  "
+            f"revenue/page view {arm.metrics['revenue_per_page_view'].value:.2f}"
+        )
+    lines.append("whole run:")
+    lines += [f"  {statement}" for statement in result.report.summary]
+    lines.append("second half:")
+    lines += [f"  {statement}" for statement in result.late_report.summary]
+    if result.offpolicy is not None:
+        online = result.offpolicy.online
+        lines.append(
+            f"off-policy (fixed order from {result.offpolicy.logged_pages} bandit pages), "
+            f"online {online.value:.3f} ({online.low:.3f}-{online.high:.3f}) clicks/page view:"
+        )
+        for name, value in result.offpolicy.estimates.items():
+            e = value.estimate
+            verdict = "agrees" if result.offpolicy.agrees(name) else "disagrees"
+            lines.append(f"  {name:<10} {e.value:.3f} ({e.low:.3f}-{e.high:.3f}) {verdict}")
+    return lines

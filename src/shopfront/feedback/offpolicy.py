@@ -16,8 +16,10 @@ from those logs without serving it:
   click model of Li et al., "Offline Evaluation of Ranking Policies with Click
   Models", KDD 2018), which makes the weights far smaller.
 
-Intervals are normal approximations: the sample variance for IPS, the delta
-method for the self-normalized estimators.
+Intervals are normal approximations, with shoppers as the independent units:
+the sample variance for IPS, the delta method for the self-normalized
+estimators. Below an effective sample size (``(Σw)² / Σw²``) of
+``MIN_EFFECTIVE_SAMPLE`` an estimate gets no interval (it is infinite).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from shopfront.feedback.stats import Estimate, z_value
 from shopfront.homepage.policy import OrderContext, SectionOrderPolicy
 
 ESTIMATORS = ("ips", "snips", "slot_ips", "slot_snips")
+MIN_EFFECTIVE_SAMPLE = 10.0
 
 
 class TargetPolicy(Protocol):
@@ -219,13 +222,15 @@ class _Terms:
         n = len(influence)
         sums = np.bincount(self.groups, weights=influence)
         n_groups = len(sums)
+        ess = _effective_size(weights.ravel())
         std_error = math.inf
-        if n_groups > 1:
+        # With a handful of matching pages the variance estimate means nothing: no interval.
+        if n_groups > 1 and ess >= MIN_EFFECTIVE_SAMPLE:
             std_error = float(np.sqrt((sums**2).sum() * n_groups / (n_groups - 1)) / n)
         estimate = Estimate(
             value, value - self.z * std_error, value + self.z * std_error, std_error, n
         )
-        return OffPolicyEstimate(name, estimate, _effective_size(weights.ravel()), self.match)
+        return OffPolicyEstimate(name, estimate, ess, self.match)
 
 
 def _effective_size(weights: np.ndarray) -> float:

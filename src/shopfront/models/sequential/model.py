@@ -111,7 +111,7 @@ class SequentialCandidateGenerator(CandidateGenerator):
         max_epochs: int = 200,
         patience: int = 5,
         refit: bool = True,
-        validation_users: int = 8192,
+        validation_users: int = 4096,
         max_train_seconds: float = 0.0,
         batch_size: int = 256,
         learning_rate: float = 2e-3,
@@ -159,13 +159,18 @@ class SequentialCandidateGenerator(CandidateGenerator):
         attribute_slots = attribute_token_slots(snapshot) if self.use_attributes else None
         text = self._text_embeddings(snapshot)
 
-        # Phase 1: hold out each user's last item to learn how long to train.
+        # Phase 1: hold out each user's last item to learn how long to train
+        # and how much weight the transition counts deserve.
         outcome = TrainingOutcome()
+        weight = self.transition_weight
         network = self._new_network(network_config, attribute_slots, text, device)
         keep, validation = self._holdout(snapshot)
         if validation is not None:
             windows = SequenceWindows(snapshot, self.max_seq_len, keep)
             outcome = train_network(network, windows, self._training_config(), device, validation)
+            if weight is None:
+                counts = transition_counts(snapshot, keep)
+                weight = pick_transition_weight(network, validation, counts, device)
 
         # Phase 2: train on everything, for the epochs phase 1 found (or max_epochs).
         if validation is None or self.refit:
@@ -179,16 +184,9 @@ class SequentialCandidateGenerator(CandidateGenerator):
         self.item_table_ = _item_table(network)
         self.training_ = outcome
         self.popularity_ = np.log1p(snapshot.item_counts()).astype(np.float32)
-        self.n_items_ = snapshot.n_items
-
-        # Blend in next-item transition counts, weighted as chosen on held-out items.
-        self.transition_weight_ = self.transition_weight
-        self.transitions_: sp.csr_matrix | None = None
-        if self.transition_weight_ is None and validation is not None:
-            counts = transition_counts(snapshot, keep)
-            self.transition_weight_ = self._pick_transition_weight(validation, counts)
-        self.transition_weight_ = float(self.transition_weight_ or 0.0)
+        self.transition_weight_ = float(weight or 0.0)
         self.transitions_ = transition_counts(snapshot) if self.transition_weight_ else None
+        self.n_items_ = snapshot.n_items
         logger.info(
             "fitted sequential model items=%d best_epoch=%d valid_ndcg@10=%.4f",
             self.n_items_, outcome.best_epoch, outcome.best_ndcg,
@@ -232,30 +230,10 @@ class SequentialCandidateGenerator(CandidateGenerator):
             self.network_ = self.network_.to(device).eval()
             self.item_table_ = self.item_table_.to(device)
 
-    def _pick_transition_weight(self, validation: ValidationSet, counts: sp.csr_matrix) -> float:
-        """The weight of :data:`TRANSITION_WEIGHTS` with the best held-out NDCG@10."""
-        base = self._score(validation.histories, 512)
-        self.transitions_ = counts
-        transitions = self._transition_scores(validation.histories)
-        seen = [h.item_indices for h in validation.histories]
-        ndcgs = [
-            ndcg_at_10(base + weight * transitions, validation.targets, seen)
-            for weight in TRANSITION_WEIGHTS
-        ]
-        best = TRANSITION_WEIGHTS[int(np.argmax(ndcgs))]
-        logger.info(
-            "picked transition_weight=%.2f valid_ndcg@10=%.4f (without: %.4f)",
-            best, max(ndcgs), ndcgs[0],
-        )  # fmt: skip
-        return best
-
     def _transition_scores(self, histories: Sequence[History]) -> np.ndarray:
         """float32 (B, n_items): log(1 + count) of transitions from each last item."""
         assert self.transitions_ is not None
-        last = np.array([h.item_indices[-1] if len(h) else -1 for h in histories])
-        rows = self.transitions_[np.maximum(last, 0)].toarray()
-        rows[last < 0] = 0.0
-        return np.asarray(np.log1p(rows), dtype=np.float32)
+        return transition_scores(self.transitions_, histories)
 
     def _known(self, history: History) -> History:
         """The history without items outside the catalog (unknown to the network)."""
@@ -368,6 +346,41 @@ def attribute_token_slots(snapshot: Snapshot) -> np.ndarray:
     for i, row in enumerate(rows):
         slots[i, : min(len(row), width)] = row[:width]
     return slots
+
+
+def transition_scores(counts: sp.csr_matrix, histories: Sequence[History]) -> np.ndarray:
+    """float32 (B, n_items): log(1 + count) of transitions from each history's last item."""
+    last = np.array([h.item_indices[-1] if len(h) else -1 for h in histories], dtype=np.int64)
+    rows = counts[np.maximum(last, 0)].toarray()
+    rows[last < 0] = 0.0
+    return np.asarray(np.log1p(rows), dtype=np.float32)
+
+
+def pick_transition_weight(
+    network: SequentialNetwork,
+    validation: ValidationSet,
+    counts: sp.csr_matrix,
+    device: torch.device,
+) -> float:
+    """The weight of :data:`TRANSITION_WEIGHTS` with the best held-out NDCG@10.
+
+    ``network`` and ``counts`` must not have seen the held-out items.
+    """
+    table = _item_table(network)
+    base = torch.log_softmax(last_logits(network, validation.histories, device, table), dim=1)
+    base_scores = base.cpu().numpy()
+    transitions = transition_scores(counts, validation.histories)
+    seen = [h.item_indices for h in validation.histories]
+    ndcgs = [
+        ndcg_at_10(base_scores + weight * transitions, validation.targets, seen)
+        for weight in TRANSITION_WEIGHTS
+    ]
+    best = TRANSITION_WEIGHTS[int(np.argmax(ndcgs))]
+    logger.info(
+        "picked transition_weight=%.2f valid_ndcg@10=%.4f (without: %.4f)",
+        best, max(ndcgs), ndcgs[0],
+    )  # fmt: skip
+    return best
 
 
 @contextlib.contextmanager
