@@ -19,15 +19,17 @@ import sys
 import time
 from pathlib import Path
 
-from shopfront.feedback.charts import plot_daily_metric, plot_offpolicy
-from shopfront.feedback.loop import LoopConfig, LoopResult, run_loop, summarize_loop
+from shopfront.feedback.charts import plot_daily_metric, plot_daily_series, plot_offpolicy
+from shopfront.feedback.loop import LoopConfig, LoopResult, run_loop
+from shopfront.feedback.loop_report import expected_ctr_by_day, loop_report_lines, summarize_loop
 
 ARM_LABELS = {
-    "loop:popular": "popular (popularity page)",
-    "loop:personal": "personal (fixed order, retrained daily)",
-    "loop:bandit": "bandit (bandit order, retrained daily)",
-    "loop:frozen": "frozen (fixed order, first bundle)",
+    "popular": "popular (popularity page)",
+    "personal": "personal (fixed order, retrained daily)",
+    "bandit": "bandit (bandit order, retrained daily)",
+    "frozen": "frozen (fixed order, first bundle)",
 }
+LOGGED_LABELS = {f"loop:{arm}": label for arm, label in ARM_LABELS.items()}
 
 
 def run(config: LoopConfig, img: Path | None) -> dict[str, object]:
@@ -35,6 +37,8 @@ def run(config: LoopConfig, img: Path | None) -> dict[str, object]:
     began = time.perf_counter()
     cpu_began = time.process_time()
     result = run_loop(config, on_day=_progress)
+    for line in loop_report_lines(result):
+        print(line, file=sys.stderr)
     summary = summarize_loop(result)
     summary["cpu_seconds"] = round(time.process_time() - cpu_began, 1)
     summary["wall_seconds"] = round(time.perf_counter() - began, 1)
@@ -51,14 +55,22 @@ def draw(result: LoopResult, img: Path) -> list[Path]:
             result.daily,
             img / "feedback_ctr_by_arm.png",
             metric="ctr",
-            title="CTR per simulated day and arm (bands: 95% Wilson intervals)",
-            labels=ARM_LABELS,
+            title="Measured CTR per simulated day and arm (bands: 95% Wilson intervals)",
+            labels=LOGGED_LABELS,
         ),
         plot_daily_metric(
             result.daily,
             img / "feedback_revenue_by_arm.png",
             metric="revenue_per_page_view",
             title="Revenue per page view per simulated day and arm",
+            labels=LOGGED_LABELS,
+        ),
+        plot_daily_series(
+            expected_ctr_by_day(result.truths),
+            img / "feedback_expected_ctr_by_arm.png",
+            ylabel="expected CTR (%)",
+            title="Expected CTR of the pages served (simulator's click probabilities, no "
+            "click noise)",
             labels=ARM_LABELS,
         ),
     ]

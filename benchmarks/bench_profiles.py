@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import sys
@@ -65,6 +66,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         "quick": quick,
         "cpus": os.cpu_count(),
         "load_average_at_start": round(os.getloadavg()[0], 2),
+        "calibration_python_loop_seconds": calibration(),
         "simulated": accuracy(builder, snapshot, tastes, source, fit_seconds, plot=not quick),
         "latency": latency(builder, snapshot, n=1_000 if quick else 5_000),
         "batch": batch(snapshot, n_shoppers=10_000 if quick else 100_000),
@@ -73,6 +75,22 @@ def run(quick: bool = False) -> dict[str, Any]:
     result["seconds"] = round(time.perf_counter() - began, 1)
     result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return result
+
+
+def calibration() -> float:
+    """Seconds for a plain Python loop of a million additions (best of 3).
+
+    A yardstick for the timings: about 0.03 to 0.04 s on an idle recent x86 core;
+    more on a shared or busy machine, by the same factor as most timings here.
+    """
+    best = math.inf
+    for _ in range(3):
+        began = time.perf_counter()
+        total = 0
+        for value in range(1_000_000):
+            total += value
+        best = min(best, time.perf_counter() - began)
+    return round(best, 3)
 
 
 def timed(step: Callable[[], Any]) -> tuple[Any, float]:
@@ -224,33 +242,37 @@ def latency(builder: ProfileBuilder, snapshot: Snapshot, *, n: int) -> dict[str,
     rng = np.random.default_rng(0)
     users = rng.choice(snapshot.n_users, size=min(n, snapshot.n_users), replace=False)
     now = snapshot.reference_time + 60.0
-    timings, cpu_timings, lengths = [], [], []
+    first, best, lengths = [], [], []
     for user in users.tolist():
         history = with_new_event(snapshot.history(user), int(rng.integers(snapshot.n_items)), now)
-        began, began_cpu = time.perf_counter(), time.thread_time()
-        builder.build(history, now=now)
-        timings.append(time.perf_counter() - began)
-        cpu_timings.append(time.thread_time() - began_cpu)
+        runs = []
+        for _ in range(3):
+            began = time.perf_counter()
+            builder.build(history, now=now)
+            runs.append(time.perf_counter() - began)
+        first.append(runs[0])
+        best.append(min(runs))
         lengths.append(len(history))
 
-    # Wall time suffers from other work on the machine; CPU time of this thread less so.
-    micros = np.array(timings) * 1e6
-    cpu_micros = np.array(cpu_timings) * 1e6
+    # The first build is what a request sees; the best of three removes pauses caused
+    # by other work on the machine, leaving the cost of the build itself.
+    micros = np.array(first) * 1e6
+    best_micros = np.array(best) * 1e6
     sizes = np.array(lengths)
     by_length = {}
     for low, high in ((1, 10), (10, 50), (50, 200), (200, 10**9)):
         inside = (sizes >= low) & (sizes < high)
         if inside.any():
             key = f"{low}+" if high > 10**8 else f"{low}-{high - 1}"
-            by_length[key] = {"builds": int(inside.sum()), "p50_us": pct(micros[inside], 50)}
+            by_length[key] = {"builds": int(inside.sum()), "p50_us": pct(best_micros[inside], 50)}
     return {
         "builds": len(micros),
         "mean_events": round(float(sizes.mean()), 1),
         "p50_us": pct(micros, 50),
         "p99_us": pct(micros, 99),
         "mean_us": round(float(micros.mean()), 1),
-        "cpu_p50_us": pct(cpu_micros, 50),
-        "cpu_p99_us": pct(cpu_micros, 99),
+        "best_of_3_p50_us": pct(best_micros, 50),
+        "best_of_3_p99_us": pct(best_micros, 99),
         "load_average": round(os.getloadavg()[0], 2),
         "by_history_length": by_length,
     }

@@ -24,7 +24,7 @@ from shopfront.store.store import Store
 from tests.shop import build_tiny_shop
 
 ADMIN_KEY = "schemathesis-admin-key"
-MAX_EXAMPLES = 20
+MAX_EXAMPLES = 15
 
 
 def make_app(store: Store, holder: BundleHolder) -> FastAPI:

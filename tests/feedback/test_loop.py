@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from shopfront.feedback.charts import plot_daily_metric, plot_offpolicy
-from shopfront.feedback.loop import LoopConfig, loop_report_lines, run_loop, summarize_loop
+from shopfront.feedback.charts import plot_daily_metric, plot_daily_series, plot_offpolicy
+from shopfront.feedback.loop import LoopConfig, run_loop
+from shopfront.feedback.loop_report import expected_ctr_by_day, loop_report_lines, summarize_loop
 
 TINY = LoopConfig(
     n_users=60,
@@ -31,6 +32,12 @@ def test_tiny_loop_measures_every_arm_and_draws_its_charts(tmp_path: Path) -> No
     summary = summarize_loop(result)
     assert json.loads(json.dumps(summary, default=str))["config"]["days"] == 2
     assert summary["whole_run"]["arms"][0]["name"] == "popular"
+    assert len(result.truths) == 48 and all(t.expected_clicks >= 0 for t in result.truths)
+    assert set(summary["claims"]) <= {
+        "personalized_vs_popular",
+        "bandit_vs_fixed_order",
+        "retrained_vs_frozen",
+    }
     lines = loop_report_lines(result)
     assert lines[0].startswith("closed loop: 60 shoppers") and any("slot_ips" in x for x in lines)
 
@@ -38,4 +45,8 @@ def test_tiny_loop_measures_every_arm_and_draws_its_charts(tmp_path: Path) -> No
     offpolicy = plot_offpolicy(
         result.offpolicy.estimates, result.offpolicy.online, tmp_path / "ips.png"
     )
+    expected = plot_daily_series(
+        expected_ctr_by_day(result.truths), tmp_path / "expected.png", ylabel="%", title="t"
+    )
     assert chart.stat().st_size > 1000 and offpolicy.stat().st_size > 1000
+    assert expected.stat().st_size > 1000

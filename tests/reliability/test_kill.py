@@ -25,8 +25,8 @@ from tests.reliability.server import ServerProcess, shopfront_command
 
 BATCH = 100
 WRITERS = 4
-ACKNOWLEDGED_BEFORE_KILL = 40
-IMPORT_EVENTS = 220_000  # three commits of the importer's 100k-row chunks
+ACKNOWLEDGED_BEFORE_KILL = 20
+IMPORT_EVENTS = 150_000  # two commits of the importer's 100k-row chunks
 
 
 class IngestStream:

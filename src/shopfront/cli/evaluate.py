@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.console import Console
 
 from shopfront.cli.console import console, progress_bar
 from shopfront.evaluate.datasets import load_dataset
@@ -56,7 +57,10 @@ def evaluate(
         _evaluate_one(classes[name], name, data.snapshot, data.name, split, seeds) for name in names
     ]
 
-    console.print(results_table(results))
+    # The table goes to stdout, wide enough for every column even in a pipe or a CI log.
+    output = Console()
+    output.width = max(output.width, 140)
+    output.print(results_table(results))
     if json_path is not None:
         write_json(results, json_path)
         console.print(f"results written to [bold]{json_path}[/]")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from rich import box
 from rich.table import Table
 
 from shopfront.evaluate.harness import RARE_TARGET_MAX_COUNT, EvaluationResult
@@ -26,28 +27,36 @@ TABLE_METRICS: tuple[str, ...] = (
 
 
 def results_table(results: Sequence[EvaluationResult]) -> Table:
-    """A Rich table: one row per model, mean ± std over seeds, then timings."""
+    """A compact Rich table: one row per model, means over seeds, the NDCG@10 spread, timings."""
     first = results[0] if results else None
     title = f"{first.dataset} · split={first.split} · full ranking" if first else "no results"
-    table = Table(title=title)
+    table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1))
     table.add_column("model", style="bold")
     for name in TABLE_METRICS:
-        table.add_column(name, justify="right")
-    for column in ("NDCG@10 rare", "seeds", "fit s", "peak MiB"):
+        table.add_column(_short(name), justify="right")
+    for column in ("±N@10", "N@10 rare", "seeds", "fit s", "MiB"):
         table.add_column(column, justify="right")
     for result in results:
-        table.add_row(*table_row(result))
+        mean = result.mean
+        cells = [f"{mean[name]:.4f}" for name in TABLE_METRICS]
+        table.add_row(result.model, *cells, *table_row(result)[len(TABLE_METRICS) :])
     return table
 
 
+def _short(metric: str) -> str:
+    """Column header of a metric, short enough for an 80-column terminal."""
+    return metric.replace("NDCG", "N").replace("coverage", "cov")
+
+
 def table_row(result: EvaluationResult) -> list[str]:
-    """The cells of one model's row."""
+    """Per-metric cells as "mean ± std", then the NDCG@10 spread, rare NDCG@10 and timings."""
     mean, std = result.mean, result.std
-    cells = [result.model]
+    cells = []
     for name in TABLE_METRICS:
         spread = f" ± {std[name]:.4f}" if len(result.runs) > 1 else ""
         cells.append(f"{mean[name]:.4f}{spread}")
     cells += [
+        f"{std['NDCG@10']:.4f}",
         f"{result.rare_mean.get('NDCG@10', float('nan')):.4f}",
         str(len(result.runs)),
         f"{result.fit_seconds:.1f}",
@@ -150,10 +159,10 @@ def _save(figure: Any, axis: Any, path: Path) -> None:
 
 def _html(results: Sequence[EvaluationResult], plots: Sequence[Path]) -> str:
     """The report page: a table of every model, then the plots."""
-    headers = ["model", *TABLE_METRICS, "NDCG@10 rare", "seeds", "fit s", "peak MiB"]
+    headers = ["model", *TABLE_METRICS, "± NDCG@10", "NDCG@10 rare", "seeds", "fit s", "peak MiB"]
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in table_row(r)) + "</tr>"
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in [r.model, *table_row(r)]) + "</tr>"
         for r in results
     )
     first = results[0] if results else None

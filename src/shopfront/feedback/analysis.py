@@ -61,7 +61,7 @@ class ArmReport:
 
 @dataclass(frozen=True, slots=True)
 class ArmComparison:
-    """An arm against the control on one metric, with its plain-language statement."""
+    """An arm against the control (or another arm) on one metric, with its statement."""
 
     arm: str
     metric: str
@@ -77,6 +77,22 @@ class ExperimentReport:
     arms: list[ArmReport]
     comparisons: list[ArmComparison]
 
+    def arm(self, name: str) -> ArmReport:
+        """The figures of one arm.
+
+        Raises:
+            KeyError: No arm has that name.
+        """
+        for arm in self.arms:
+            if arm.name == name:
+                return arm
+        raise KeyError(f"experiment {self.config.experiment_id!r} has no arm {name!r}")
+
+    def compare(self, treatment: str, control: str, metric: str | None = None) -> ArmComparison:
+        """Any arm against any other on ``metric`` (the primary metric by default)."""
+        metric = metric or self.config.primary_metric
+        return _compare(self.arm(control), self.arm(treatment), metric, self.config.confidence)
+
     @property
     def summary(self) -> list[str]:
         """The statements on the primary metric, one per treatment arm."""
@@ -91,7 +107,7 @@ class ExperimentReport:
             "control": self.config.control_arm,
             "summary": self.summary,
             "arms": [_arm_dict(arm) for arm in self.arms],
-            "comparisons": [_comparison_dict(c) for c in self.comparisons],
+            "comparisons": [comparison_dict(c) for c in self.comparisons],
         }
 
 
@@ -205,11 +221,14 @@ def _arm_dict(arm: ArmReport) -> dict[str, Any]:
     }
 
 
-def _comparison_dict(item: ArmComparison) -> dict[str, Any]:
+def comparison_dict(item: ArmComparison) -> dict[str, Any]:
+    """JSON-ready form of a comparison (non-finite numbers become ``None``)."""
     c = item.comparison
     return {
         "arm": item.arm,
         "metric": item.metric,
+        "control_value": _number(c.control.value),
+        "treatment_value": _number(c.treatment.value),
         "difference": _number(c.difference),
         "low": _number(c.low),
         "high": _number(c.high),

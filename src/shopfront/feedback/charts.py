@@ -83,6 +83,32 @@ def plot_daily_metric(
     return _save(figure, path)
 
 
+def plot_daily_series(
+    series: dict[str, Sequence[float]],
+    path: Path,
+    *,
+    ylabel: str,
+    title: str,
+    labels: dict[str, str] | None = None,
+    scale: float = 100.0,
+) -> Path:
+    """Draw one value per day for each named series (NaN days are left out)."""
+    plt = _pyplot()
+    figure, axis = plt.subplots(figsize=(8, 4.5), dpi=110)
+    for name, values in sorted(series.items()):
+        y = np.asarray(values, dtype=np.float64) * scale
+        x = np.arange(1, len(y) + 1)
+        keep = np.isfinite(y)
+        label = (labels or {}).get(name, name)
+        axis.plot(x[keep], y[keep], marker="o", markersize=3, label=label)
+    axis.set_xlabel("simulated day")
+    axis.set_ylabel(ylabel)
+    axis.set_title(title, fontsize=10)
+    axis.grid(alpha=0.3)
+    axis.legend(fontsize=8)
+    return _save(figure, path)
+
+
 def plot_offpolicy(
     estimates: dict[str, OffPolicyEstimate],
     online: Estimate,

@@ -38,12 +38,11 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from shopfront.feedback.analysis import ExperimentReport, estimate_dict, report_from_impressions
+from shopfront.feedback.analysis import ExperimentReport, report_from_impressions
 from shopfront.feedback.attribution import AttributedImpressions, attribute
 from shopfront.feedback.experiments import ArmConfig, ExperimentConfig
 from shopfront.feedback.install import FeedbackServices, FeedbackSettings, build_feedback
@@ -154,6 +153,27 @@ class OffPolicyCheck:
         return bool(estimate.low <= self.online.value <= estimate.high)
 
 
+@dataclass(frozen=True, slots=True)
+class PageTruth:
+    """What the simulator knows of one served page.
+
+    Attributes:
+        day: 0-based day of the loop.
+        arm: The page's experiment arm.
+        user_id: The shopper.
+        expected_clicks: Sum of the hidden click probabilities of the page's
+            products (:meth:`~shopfront.simulate.ShopperResponder.click_probabilities`):
+            the page's value without the noise of the clicks drawn.
+        impressions: Products shown.
+    """
+
+    day: int
+    arm: str
+    user_id: str
+    expected_clicks: float
+    impressions: int
+
+
 @dataclass(frozen=True)
 class LoopResult:
     """What a closed-loop run measured.
@@ -166,6 +186,7 @@ class LoopResult:
             the bandit has learned and retraining has had time to matter.
         offpolicy: The off-policy check (``None`` without a ``bandit`` and a
             ``personal`` arm).
+        truths: The simulator's expected clicks of every page served.
         bundles: Version of the bundle live at the end of each day.
         seconds: Wall time of the run.
         folder: Where the bundles were written (the store is in memory).
@@ -176,6 +197,7 @@ class LoopResult:
     report: ExperimentReport
     late_report: ExperimentReport
     offpolicy: OffPolicyCheck | None
+    truths: list[PageTruth]
     bundles: list[str]
     seconds: float
     folder: Path
@@ -240,6 +262,7 @@ class _LoopRunner:
         self.responder = ShopperResponder(self.shop, seed=config.seed)
         self.visitors, self.visit_weights = _visitors(self.shop)
         self.pending: list[Interaction] = []
+        self.truths: list[PageTruth] = []
         self.rng = np.random.default_rng([config.seed, 17])
 
     def _feedback(self, first_bundle: ModelBundle) -> FeedbackServices:
@@ -272,6 +295,10 @@ class _LoopRunner:
             self.clock = at
             page = self.feedback.homepages.homepage(user_id)
             rows = [[item.item_id for item in section.items] for section in page.sections]
+            chances = self.responder.click_probabilities(user_id, rows)
+            expected = float(sum(row.sum() for row in chances))
+            arm = page.experiment.get("arm", "")
+            self.truths.append(PageTruth(day, arm, user_id, expected, len(page.item_ids())))
             reactions = self.responder.respond(user_id, rows)
             self.pending += _reaction_events(reactions, user_id, page.request_id, at)
         self._store_events_until(day_start + DAY)
@@ -302,7 +329,7 @@ class _LoopRunner:
         late = report_from_impressions(frame.select(frame.served_at >= half), self.experiment)
         offpolicy = self._offpolicy(frame)
         return LoopResult(
-            self.config, daily, report, late, offpolicy, bundles, seconds, self.folder
+            self.config, daily, report, late, offpolicy, self.truths, bundles, seconds, self.folder
         )
 
     def close(self) -> None:
@@ -404,63 +431,3 @@ def _reaction_events(
             )
         )
     return events
-
-
-def summarize_loop(result: LoopResult) -> dict[str, Any]:
-    """The run's measurements as JSON-ready numbers and sentences."""
-    summary: dict[str, Any] = {
-        "config": result.config.model_dump(mode="json"),
-        "seconds": round(result.seconds, 1),
-        "bundles": sorted(set(result.bundles)),
-        "whole_run": result.report.as_dict(),
-        "second_half": result.late_report.as_dict(),
-        "daily": [row.as_dict() for row in result.daily],
-    }
-    check = result.offpolicy
-    if check is not None:
-        summary["offpolicy"] = {
-            "target": "the fixed (engagement) order, estimated from the bandit arm's logs",
-            "logged_pages": check.logged_pages,
-            "online": estimate_dict(check.online),
-            "estimates": {
-                name: {
-                    **estimate_dict(value.estimate),
-                    "effective_sample_size": round(value.effective_sample_size, 1),
-                    "match_rate": value.match_rate,
-                    "agrees": check.agrees(name),
-                }
-                for name, value in check.estimates.items()
-            },
-        }
-    return summary
-
-
-def loop_report_lines(result: LoopResult) -> list[str]:
-    """The run's findings as plain lines, for a terminal."""
-    lines = [
-        f"closed loop: {result.config.n_users} shoppers, {result.config.n_items} items, "
-        f"{result.config.days} days x {result.config.page_views_per_day} page views, "
-        f"{result.seconds:.0f} s"
-    ]
-    for arm in result.report.arms:
-        ctr = arm.metrics["ctr"]
-        lines.append(
-            f"  {arm.name:<9} page views {arm.page_views:>5}  CTR {100 * ctr.value:.2f}% "
-            f"({100 * ctr.low:.2f}-{100 * ctr.high:.2f})  "
-            f"revenue/page view {arm.metrics['revenue_per_page_view'].value:.2f}"
-        )
-    lines.append("whole run:")
-    lines += [f"  {statement}" for statement in result.report.summary]
-    lines.append("second half:")
-    lines += [f"  {statement}" for statement in result.late_report.summary]
-    if result.offpolicy is not None:
-        online = result.offpolicy.online
-        lines.append(
-            f"off-policy (fixed order from {result.offpolicy.logged_pages} bandit pages), "
-            f"online {online.value:.3f} ({online.low:.3f}-{online.high:.3f}) clicks/page view:"
-        )
-        for name, value in result.offpolicy.estimates.items():
-            e = value.estimate
-            verdict = "agrees" if result.offpolicy.agrees(name) else "disagrees"
-            lines.append(f"  {name:<10} {e.value:.3f} ({e.low:.3f}-{e.high:.3f}) {verdict}")
-    return lines

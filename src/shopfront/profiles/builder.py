@@ -356,21 +356,24 @@ class ProfileBuilder:
         np.maximum.at(latest, events.inverse, events.timestamps)
 
         shares = support / np.maximum(support.sum(axis=0), 1e-300)
-        best = np.argsort(-shares, axis=0, kind="stable")[: self.n_evidence].T.tolist()
-        item_ids, titles, unique = self.table_.item_ids, self.table_.titles, events.unique
+        best = np.argsort(-shares, axis=0, kind="stable")[: self.n_evidence]
+
+        # Describe each item once, in plain Python values, however many interests it backs.
+        rows = sorted(set(best.ravel().tolist()))
+        items = events.unique[rows].tolist()
+        kinds = [_TYPE_LABELS.get(kind, "unknown") for kind in strongest[rows].tolist()]
+        described = {
+            row: (str(self.table_.item_ids[item]), str(self.table_.titles[item]), kind, when)
+            for row, item, kind, when in zip(rows, items, kinds, latest[rows].tolist(), strict=True)
+        }
+        columns = np.take_along_axis(shares, best, axis=0).T.tolist()
         return [
             tuple(
-                Evidence(
-                    item_id=str(item_ids[unique[u]]),
-                    title=str(titles[unique[u]]),
-                    type=_TYPE_LABELS.get(int(strongest[u]), "unknown"),
-                    timestamp=float(latest[u]),
-                    contribution=float(shares[u, j]),
-                )
-                for u in column
-                if shares[u, j] >= _MIN_EVIDENCE_SHARE
+                Evidence(*described[row], contribution=share)
+                for row, share in zip(column_rows, column_shares, strict=True)
+                if share >= _MIN_EVIDENCE_SHARE
             )
-            for j, column in enumerate(best)
+            for column_rows, column_shares in zip(best.T.tolist(), columns, strict=True)
         ]
 
     def _segment(self, segment: int) -> Segment | None:
@@ -415,7 +418,7 @@ class ProfileBuilder:
             TypeError: The file holds something other than a ProfileBuilder.
         """
         with path.open("rb") as handle:
-            builder = pickle.load(handle)  # noqa: S301 - our own artifact
+            builder = pickle.load(handle)  # a file this class wrote: trusted like any model file
         if not isinstance(builder, cls):
             raise TypeError(f"{path} must hold a {cls.__name__}, got {type(builder).__name__}")
         builder.embedder = embedder

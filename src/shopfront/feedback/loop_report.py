@@ -1,0 +1,173 @@
+"""The findings of a closed-loop run: the four claims, a JSON summary and terminal lines.
+
+Each claim compares two arms of the loop's experiment, twice:
+
+- *measured*: from the impression log, clicks drawn by the simulated shoppers
+  (what a real shop would see), shopper-level delta-method intervals;
+- *expected*: from the simulator's hidden click probabilities of the very pages
+  served (:class:`~shopfront.feedback.loop.PageTruth`), which removes the noise
+  of the clicks themselves but not that of which shoppers came.
+
+The bandit and retraining claims are read on the second half of the run, once
+the bandit has learned and retrained bundles have had time to differ.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from shopfront.feedback.analysis import comparison_dict, estimate_dict
+from shopfront.feedback.loop import LoopResult, PageTruth
+from shopfront.feedback.stats import (
+    Comparison,
+    Estimate,
+    compare_estimates,
+    describe_comparison,
+    ratio_estimate,
+)
+
+CLAIMS: tuple[tuple[str, str, str, bool], ...] = (
+    ("personalized_vs_popular", "personal", "popular", False),
+    ("bandit_vs_fixed_order", "bandit", "personal", True),
+    ("retrained_vs_frozen", "personal", "frozen", True),
+)
+"""(claim, treatment arm, control arm, read on the second half only)."""
+
+
+def expected_ctr(truths: Sequence[PageTruth], arm: str, *, first_day: int = 0) -> Estimate:
+    """Expected clicks per impression of an arm's pages, with a shopper-level interval."""
+    pages = [t for t in truths if t.arm == arm and t.day >= first_day]
+    users = sorted({t.user_id for t in pages})
+    index = {user: i for i, user in enumerate(users)}
+    clicks, shown = np.zeros(len(users)), np.zeros(len(users))
+    for t in pages:
+        clicks[index[t.user_id]] += t.expected_clicks
+        shown[index[t.user_id]] += t.impressions
+    return ratio_estimate(clicks, shown)
+
+
+def expected_ctr_by_day(truths: Sequence[PageTruth]) -> dict[str, list[float]]:
+    """Per arm, the expected CTR of each day (NaN on a day without pages)."""
+    days = max((t.day for t in truths), default=-1) + 1
+    result: dict[str, list[float]] = {}
+    for arm in sorted({t.arm for t in truths}):
+        clicks, shown = np.zeros(days), np.zeros(days)
+        for t in truths:
+            if t.arm == arm:
+                clicks[t.day] += t.expected_clicks
+                shown[t.day] += t.impressions
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result[arm] = (clicks / shown).tolist()
+    return result
+
+
+def claims(result: LoopResult) -> dict[str, Any]:
+    """Each claim with its measured and expected comparison (arms missing are skipped)."""
+    arms = {arm.name for arm in result.config.arms}
+    half = result.config.days // 2
+    found: dict[str, Any] = {}
+    for name, treatment, control, late in CLAIMS:
+        if not {treatment, control} <= arms:
+            continue
+        report = result.late_report if late else result.report
+        first_day = half if late else 0
+        expected = compare_estimates(
+            expected_ctr(result.truths, control, first_day=first_day),
+            expected_ctr(result.truths, treatment, first_day=first_day),
+        )
+        found[name] = {
+            "period": "second half" if late else "whole run",
+            "measured": comparison_dict(report.compare(treatment, control, "ctr")),
+            "expected": {
+                **_comparison_numbers(expected),
+                "statement": describe_comparison(
+                    expected, metric="expected CTR", treatment=treatment, control=control
+                ),
+            },
+        }
+    return found
+
+
+def summarize_loop(result: LoopResult) -> dict[str, Any]:
+    """The run's measurements as JSON-ready numbers and sentences."""
+    summary: dict[str, Any] = {
+        "config": result.config.model_dump(mode="json"),
+        "seconds": round(result.seconds, 1),
+        "bundles": sorted(set(result.bundles)),
+        "claims": claims(result),
+        "whole_run": result.report.as_dict(),
+        "second_half": result.late_report.as_dict(),
+        "expected_ctr_by_day": {
+            arm: [_number(v) for v in values]
+            for arm, values in expected_ctr_by_day(result.truths).items()
+        },
+        "daily": [row.as_dict() for row in result.daily],
+    }
+    check = result.offpolicy
+    if check is not None:
+        summary["offpolicy"] = {
+            "target": "the fixed (engagement) order, estimated from the bandit arm's logs",
+            "logged_pages": check.logged_pages,
+            "online": estimate_dict(check.online),
+            "estimates": {
+                name: {
+                    **estimate_dict(value.estimate),
+                    "effective_sample_size": round(value.effective_sample_size, 1),
+                    "match_rate": value.match_rate,
+                    "agrees": check.agrees(name),
+                }
+                for name, value in check.estimates.items()
+            },
+        }
+    return summary
+
+
+def loop_report_lines(result: LoopResult) -> list[str]:
+    """The run's findings as plain lines, for a terminal."""
+    config = result.config
+    lines = [
+        f"closed loop: {config.n_users} shoppers, {config.n_items} items, "
+        f"{config.days} days x {config.page_views_per_day} page views, {result.seconds:.0f} s"
+    ]
+    for arm in result.report.arms:
+        ctr = arm.metrics["ctr"]
+        lines.append(
+            f"  {arm.name:<9} page views {arm.page_views:>5}  CTR {100 * ctr.value:.2f}% "
+            f"({100 * ctr.low:.2f}-{100 * ctr.high:.2f})  "
+            f"revenue/page view {arm.metrics['revenue_per_page_view'].value:.2f}"
+        )
+    for name, claim in claims(result).items():
+        lines.append(f"{name} ({claim['period']}):")
+        lines.append(f"  measured: {claim['measured']['statement']}")
+        lines.append(f"  expected: {claim['expected']['statement']}")
+    if result.offpolicy is not None:
+        online = result.offpolicy.online
+        lines.append(
+            f"off-policy (fixed order from {result.offpolicy.logged_pages} bandit pages), "
+            f"online {online.value:.3f} ({online.low:.3f}-{online.high:.3f}) clicks/page view:"
+        )
+        for name, value in result.offpolicy.estimates.items():
+            e = value.estimate
+            verdict = "agrees" if result.offpolicy.agrees(name) else "disagrees"
+            lines.append(f"  {name:<10} {e.value:.3f} ({e.low:.3f}-{e.high:.3f}) {verdict}")
+    return lines
+
+
+def _comparison_numbers(comparison: Comparison) -> dict[str, Any]:
+    return {
+        "control": estimate_dict(comparison.control),
+        "treatment": estimate_dict(comparison.treatment),
+        "difference": _number(comparison.difference),
+        "low": _number(comparison.low),
+        "high": _number(comparison.high),
+        "p_value": _number(comparison.p_value),
+        "significant": comparison.significant,
+    }
+
+
+def _number(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
