@@ -35,7 +35,7 @@ LATENCY_REQUESTS = 500
 logger = logging.getLogger("bench_evaluate")
 
 
-def run_model(name: str, seeds: int, split: str, options: dict[str, Any], out: Path) -> None:
+def run_model(name: str, seeds: list[int], split: str, options: dict[str, Any], out: Path) -> None:
     """Evaluate one model in this process and write its JSON (with sequential latency)."""
     from shopfront.cli.evaluate import model_classes
     from shopfront.evaluate.datasets import load_dataset
@@ -51,7 +51,7 @@ def run_model(name: str, seeds: int, split: str, options: dict[str, Any], out: P
         return model
 
     result = evaluate(
-        factory, dataset.snapshot, split, list(range(seeds)), model_name=name,
+        factory, dataset.snapshot, split, seeds, model_name=name,
         dataset_name=dataset.name,
     )  # fmt: skip
     payload = result.to_dict()
@@ -109,6 +109,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", action="append", default=[], help="model name (repeatable)")
     parser.add_argument("--seeds", type=int, default=0, help="0: 3 if stochastic, else 1")
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds start here")
     parser.add_argument("--split", default="test")
     parser.add_argument("--options", default="{}", help="JSON options for the model")
     parser.add_argument("--out", type=Path, default=OUT)
@@ -123,10 +124,12 @@ def main() -> None:
     for name in args.model:
         seeds = args.seeds or (3 if name in STOCHASTIC else 1)
         if args.child:
-            run_model(name, seeds, args.split, json.loads(args.options), args.out)
+            seed_list = list(range(args.first_seed, args.first_seed + seeds))
+            run_model(name, seed_list, args.split, json.loads(args.options), args.out)
             continue
         # One process per model: its own peak memory.
         command = [sys.executable, __file__, "--child", "--model", name, "--seeds", str(seeds)]
+        command += ["--first-seed", str(args.first_seed)]
         command += ["--split", args.split, "--options", args.options, "--out", str(args.out)]
         subprocess.run(command, check=True)
 

@@ -21,7 +21,12 @@ from pathlib import Path
 
 from shopfront.feedback.charts import plot_daily_metric, plot_daily_series, plot_offpolicy
 from shopfront.feedback.loop import LoopConfig, LoopResult, run_loop
-from shopfront.feedback.loop_report import expected_ctr_by_day, loop_report_lines, summarize_loop
+from shopfront.feedback.loop_report import (
+    expected_ctr_by_day,
+    loop_report_lines,
+    paired_gain_by_day,
+    summarize_loop,
+)
 
 ARM_LABELS = {
     "popular": "popular (popularity page)",
@@ -72,6 +77,21 @@ def draw(result: LoopResult, img: Path) -> list[Path]:
             title="Expected CTR of the pages served (simulator's click probabilities, no "
             "click noise)",
             labels=ARM_LABELS,
+        ),
+        plot_daily_series(
+            {
+                "bandit order - fixed order": paired_gain_by_day(
+                    result.pairs, "bandit", "personal"
+                ),
+                "retrained daily - first bundle": paired_gain_by_day(
+                    result.pairs, "personal", "frozen"
+                ),
+            },
+            img / "feedback_paired_gain.png",
+            ylabel="expected CTR gain (points)",
+            title="Paired gain: the page served vs. the other arm's page for the same shopper "
+            "and moment",
+            zero_line=True,
         ),
     ]
     if result.offpolicy is not None:

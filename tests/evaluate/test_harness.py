@@ -69,7 +69,7 @@ def test_reports_in_every_form(tiny_snapshot: Snapshot, tmp_path: Path) -> None:
     console = Console(record=True, width=250)
     console.print(results_table(results))
     text = console.export_text()
-    assert "transitions" in text and "NDCG@10" in text
+    assert "transitions" in text and "N@10" in text and "HR@20" in text
 
     write_json(results, tmp_path / "out.json")
     loaded = json.loads((tmp_path / "out.json").read_text())

@@ -9,6 +9,7 @@ from shopfront.feedback.charts import plot_daily_metric, plot_daily_series, plot
 from shopfront.feedback.loop import LoopConfig, run_loop
 from shopfront.feedback.loop_report import expected_ctr_by_day, loop_report_lines, summarize_loop
 
+PAIRS = {("bandit", "personal"), ("personal", "frozen")}
 TINY = LoopConfig(
     n_users=60,
     n_items=300,
@@ -33,6 +34,7 @@ def test_tiny_loop_measures_every_arm_and_draws_its_charts(tmp_path: Path) -> No
     assert json.loads(json.dumps(summary, default=str))["config"]["days"] == 2
     assert summary["whole_run"]["arms"][0]["name"] == "popular"
     assert len(result.truths) == 48 and all(t.expected_clicks >= 0 for t in result.truths)
+    assert result.pairs and all((p.arm, p.shadow_arm) in PAIRS for p in result.pairs)
     assert set(summary["claims"]) <= {
         "personalized_vs_popular",
         "bandit_vs_fixed_order",

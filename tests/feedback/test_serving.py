@@ -111,3 +111,17 @@ def test_an_unknown_pinned_version_is_a_bundle_error(feedback: FeedbackServices)
     ]
     with pytest.raises(BundleError, match="no-such-version"):
         feedback.homepages.homepage(ghost_users[0])
+
+
+def test_a_preview_is_neither_logged_nor_recorded(feedback: FeedbackServices) -> None:
+    arm = ArmConfig(name="preview", section_order="bandit")
+    page = feedback.homepages.preview("user-1", arm)
+    assert page.sections and page.request_id.startswith("preview-")
+    assert len(feedback.homepages.policy.journal) == 0
+    feedback.impressions.flush()
+    engine = feedback.homepages.store.engine
+    with engine.connect() as connection:
+        found = connection.execute(
+            select(page_views).where(page_views.c.request_id == page.request_id)
+        ).first()
+    assert found is None

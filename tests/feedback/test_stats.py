@@ -10,6 +10,7 @@ import pytest
 from shopfront.feedback.stats import (
     compare_estimates,
     describe_comparison,
+    paired_ratio_comparison,
     ratio_estimate,
     two_proportion_z_test,
     wilson_interval,
@@ -68,3 +69,14 @@ def test_statement_says_direction_size_interval_and_verdict() -> None:
     statement = describe_comparison(result, metric="CTR", treatment="B", control="A")
     assert statement.startswith("arm B lowers CTR by 5.0 points (95% CI")
     assert statement.endswith("significant (p < 0.001)")
+
+
+def test_paired_comparison_removes_the_spread_between_units() -> None:
+    rng = np.random.default_rng(5)
+    shown = rng.integers(20, 60, size=200).astype(float)
+    base = rng.beta(2, 30, size=200) * shown  # units differ a lot
+    better = base * 1.05
+    paired = paired_ratio_comparison(base, shown, better, shown)
+    unpaired = compare_estimates(ratio_estimate(base, shown), ratio_estimate(better, shown))
+    assert paired.significant and not unpaired.significant
+    assert paired.difference == pytest.approx(unpaired.difference)

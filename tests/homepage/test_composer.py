@@ -128,3 +128,17 @@ def test_old_call_form_still_works(composer: HomepageComposer) -> None:
     page = composer.compose("u", History.empty(), page=PageConfig(), request_id="r1", degraded=True)
 
     assert page.request_id == "r1" and page.degraded
+
+
+def test_one_view_already_personalizes_a_new_shoppers_page(
+    composer: HomepageComposer, shop_bundle: ModelBundle
+) -> None:
+    stats = composer.resources.stats
+    item = int(stats.popular_order[0])
+    now = shop_bundle.snapshot.reference_time
+    page = composer.compose("s2", session_history([item], now, InteractionType.VIEW))
+
+    kinds = [section.kind for section in page.sections]
+    assert {"recommended", "because_viewed"} <= set(kinds)
+    assert kinds.index("recommended") < kinds.index("trending")
+    assert stats.item_index.id(item) not in page.item_ids()

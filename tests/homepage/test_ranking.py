@@ -108,3 +108,17 @@ def test_bundle_ranker_merges_the_bundles_generators(shop_bundle: ModelBundle) -
 
     assert ranker is not None and ranker.generators == ("popularity", "cooccurrence", "als")
     assert bundle_ranker(shop_bundle.snapshot, ["popularity", "trending"]) is None
+
+
+def test_more_steps_give_more_groups(shop_bundle: ModelBundle) -> None:
+    from shopfront.homepage.ranking.training import held_out_training_set
+
+    factories = {"popularity": partial(make_model, "popularity")}
+    options = {"generators": ("popularity",), "pool_size": 10}
+    one = held_out_training_set(shop_bundle.snapshot, factories, steps=1, **options)  # type: ignore[arg-type]
+    two = held_out_training_set(shop_bundle.snapshot, factories, steps=2, **options)  # type: ignore[arg-type]
+
+    assert len(one.groups) < len(two.groups) <= 2 * len(one.groups)
+    assert two.generator_ranks.shape == (1, len(two.groups))
+    with pytest.raises(ValidationError, match="steps must be >= 1"):
+        held_out_training_set(shop_bundle.snapshot, factories, steps=0, **options)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,17 +84,20 @@ def plot_daily_metric(
 
 
 def plot_daily_series(
-    series: dict[str, Sequence[float]],
+    series: Mapping[str, Sequence[float]],
     path: Path,
     *,
     ylabel: str,
     title: str,
     labels: dict[str, str] | None = None,
     scale: float = 100.0,
+    zero_line: bool = False,
 ) -> Path:
     """Draw one value per day for each named series (NaN days are left out)."""
     plt = _pyplot()
     figure, axis = plt.subplots(figsize=(8, 4.5), dpi=110)
+    if zero_line:
+        axis.axhline(0.0, color="black", linewidth=0.8)
     for name, values in sorted(series.items()):
         y = np.asarray(values, dtype=np.float64) * scale
         x = np.arange(1, len(y) + 1)
@@ -118,8 +121,12 @@ def plot_offpolicy(
 ) -> Path:
     """Draw each estimator's interval next to the value measured online."""
     plt = _pyplot()
-    figure, axis = plt.subplots(figsize=(8, 3.8), dpi=110)
-    names = [*estimates, "online"]
+    figure, axis = plt.subplots(figsize=(8, 4.2), dpi=110)
+    names = [
+        f"{name}\n(ESS {value.effective_sample_size:.0f}"
+        + (")" if np.isfinite(value.estimate.std_error) else ", no interval)")
+        for name, value in estimates.items()
+    ] + ["online"]
     values = [e.estimate for e in estimates.values()] + [online]
     for i, (name, estimate) in enumerate(zip(names, values, strict=True)):
         low, high = _finite_bounds(estimate)

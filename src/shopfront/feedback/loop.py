@@ -58,6 +58,7 @@ from shopfront.feedback.retrain import train_bundle
 from shopfront.feedback.retraining import RetrainConfig
 from shopfront.feedback.stats import Estimate
 from shopfront.homepage.bundle import ModelBundle
+from shopfront.homepage.page import Homepage
 from shopfront.homepage.policy import EngagementOrderPolicy
 from shopfront.homepage.service import BundleHolder
 from shopfront.simulate import (
@@ -78,27 +79,37 @@ CLICK_DELAY_S = 8.0
 CART_DELAY_S = 90.0
 PURCHASE_DELAY_S = 600.0
 
+SHADOWS = {"bandit": "personal", "personal": "frozen"}
+"""Served arm → the arm whose page is previewed next to it (paired comparisons)."""
+
 DayCallback = Callable[[int, int], None]
 
 
 def default_arms() -> list[ArmConfig]:
-    """The arms of the closed loop (see the module docstring)."""
+    """The arms of the closed loop (see the module docstring).
+
+    The popularity arm gets half the traffic of the others: its gap is wide, and
+    the finer comparisons (bandit, retraining) need the shoppers more.
+    """
     return [
         ArmConfig(
             name="popular",
+            weight=1.0,
             description="The page of a new shopper: popularity and trending only",
             models=["popularity", "trending"],
             personalized=False,
         ),
-        ArmConfig(name="personal", description="Personalized page, fixed section order"),
+        ArmConfig(name="personal", weight=2.0, description="Personalized, fixed section order"),
         ArmConfig(
             name="bandit",
-            description="Personalized page, section order by the bandit",
+            weight=2.0,
+            description="Personalized, section order by the bandit",
             section_order="bandit",
         ),
         ArmConfig(
             name="frozen",
-            description="Personalized page from the first bundle, never retrained",
+            weight=2.0,
+            description="Personalized from the first bundle, never retrained",
         ),
     ]
 
@@ -128,6 +139,13 @@ class LoopConfig(BaseModel):
     )
     attribution_window_s: float = Field(default=86_400.0, ge=0, description="Attribution window.")
     organic: bool = Field(default=True, description="Keep storing the shop's organic browsing.")
+    shadow_share: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Share of the pages of an arm in SHADOWS also previewed (not shown) as "
+        "their comparison arm would make them, for paired expected CTRs.",
+    )
     seed: int = Field(
         default=0, ge=0, description="Seed of the shop, the visits and the reactions."
     )
@@ -174,6 +192,31 @@ class PageTruth:
     impressions: int
 
 
+@dataclass(frozen=True, slots=True)
+class PairedTruth:
+    """A served page and the page another arm would have served at that moment.
+
+    Attributes:
+        day: 0-based day of the loop.
+        arm: The arm that served the page.
+        shadow_arm: The arm whose page was previewed for comparison.
+        user_id: The shopper.
+        expected_clicks: Expected clicks of the served page.
+        impressions: Products of the served page.
+        shadow_expected_clicks: Expected clicks of the previewed page.
+        shadow_impressions: Products of the previewed page.
+    """
+
+    day: int
+    arm: str
+    shadow_arm: str
+    user_id: str
+    expected_clicks: float
+    impressions: int
+    shadow_expected_clicks: float
+    shadow_impressions: int
+
+
 @dataclass(frozen=True)
 class LoopResult:
     """What a closed-loop run measured.
@@ -187,6 +230,7 @@ class LoopResult:
         offpolicy: The off-policy check (``None`` without a ``bandit`` and a
             ``personal`` arm).
         truths: The simulator's expected clicks of every page served.
+        pairs: Served pages with the page of their comparison arm (see ``SHADOWS``).
         bundles: Version of the bundle live at the end of each day.
         seconds: Wall time of the run.
         folder: Where the bundles were written (the store is in memory).
@@ -198,6 +242,7 @@ class LoopResult:
     late_report: ExperimentReport
     offpolicy: OffPolicyCheck | None
     truths: list[PageTruth]
+    pairs: list[PairedTruth]
     bundles: list[str]
     seconds: float
     folder: Path
@@ -263,6 +308,9 @@ class _LoopRunner:
         self.visitors, self.visit_weights = _visitors(self.shop)
         self.pending: list[Interaction] = []
         self.truths: list[PageTruth] = []
+        self.pairs: list[PairedTruth] = []
+        self.arm_configs = {arm.name: arm for arm in self.experiment.arms}
+        self.shadow_rng = np.random.default_rng([config.seed, 29])
         self.rng = np.random.default_rng([config.seed, 17])
 
     def _feedback(self, first_bundle: ModelBundle) -> FeedbackServices:
@@ -295,13 +343,37 @@ class _LoopRunner:
             self.clock = at
             page = self.feedback.homepages.homepage(user_id)
             rows = [[item.item_id for item in section.items] for section in page.sections]
-            chances = self.responder.click_probabilities(user_id, rows)
-            expected = float(sum(row.sum() for row in chances))
+            expected = self._expected_clicks(user_id, page)
             arm = page.experiment.get("arm", "")
             self.truths.append(PageTruth(day, arm, user_id, expected, len(page.item_ids())))
+            self._shadow(day, arm, user_id, page, expected)
             reactions = self.responder.respond(user_id, rows)
             self.pending += _reaction_events(reactions, user_id, page.request_id, at)
         self._store_events_until(day_start + DAY)
+
+    def _expected_clicks(self, user_id: str, page: Homepage) -> float:
+        rows = [[item.item_id for item in section.items] for section in page.sections]
+        chances = self.responder.click_probabilities(user_id, rows)
+        return float(sum(row.sum() for row in chances))
+
+    def _shadow(self, day: int, arm: str, user_id: str, page: Homepage, expected: float) -> None:
+        """Preview the comparison arm's page for the same shopper, at this same moment."""
+        shadow = SHADOWS.get(arm)
+        if shadow not in self.arm_configs or self.shadow_rng.random() >= self.config.shadow_share:
+            return
+        preview = self.feedback.homepages.preview(user_id, self.arm_configs[shadow])
+        self.pairs.append(
+            PairedTruth(
+                day,
+                arm,
+                shadow,
+                user_id,
+                expected,
+                len(page.item_ids()),
+                self._expected_clicks(user_id, preview),
+                len(preview.item_ids()),
+            )
+        )
 
     def end_day(self, day: int) -> str:
         """Refit the bandit and, when due, retrain; returns the live bundle version."""
@@ -329,7 +401,16 @@ class _LoopRunner:
         late = report_from_impressions(frame.select(frame.served_at >= half), self.experiment)
         offpolicy = self._offpolicy(frame)
         return LoopResult(
-            self.config, daily, report, late, offpolicy, self.truths, bundles, seconds, self.folder
+            self.config,
+            daily,
+            report,
+            late,
+            offpolicy,
+            self.truths,
+            self.pairs,
+            bundles,
+            seconds,
+            self.folder,
         )
 
     def close(self) -> None:

@@ -1,12 +1,15 @@
 """The findings of a closed-loop run: the four claims, a JSON summary and terminal lines.
 
-Each claim compares two arms of the loop's experiment, twice:
+Each claim compares two arms of the loop's experiment, three ways:
 
 - *measured*: from the impression log, clicks drawn by the simulated shoppers
   (what a real shop would see), shopper-level delta-method intervals;
 - *expected*: from the simulator's hidden click probabilities of the very pages
   served (:class:`~shopfront.feedback.loop.PageTruth`), which removes the noise
-  of the clicks themselves but not that of which shoppers came.
+  of the clicks themselves but not that of which shoppers came;
+- *paired*: the page served against the page the other arm would have served
+  the same shopper at the same moment (:class:`~shopfront.feedback.loop.PairedTruth`),
+  which removes the differences between shoppers too.
 
 The bandit and retraining claims are read on the second half of the run, once
 the bandit has learned and retrained bundles have had time to differ.
@@ -21,12 +24,13 @@ from typing import Any
 import numpy as np
 
 from shopfront.feedback.analysis import comparison_dict, estimate_dict
-from shopfront.feedback.loop import LoopResult, PageTruth
+from shopfront.feedback.loop import LoopResult, PageTruth, PairedTruth
 from shopfront.feedback.stats import (
     Comparison,
     Estimate,
     compare_estimates,
     describe_comparison,
+    paired_ratio_comparison,
     ratio_estimate,
 )
 
@@ -65,6 +69,41 @@ def expected_ctr_by_day(truths: Sequence[PageTruth]) -> dict[str, list[float]]:
     return result
 
 
+def paired_expected_ctr(
+    pairs: Sequence[PairedTruth], arm: str, shadow_arm: str, *, first_day: int = 0
+) -> Comparison:
+    """Expected CTR of ``arm``'s pages against ``shadow_arm``'s previews of the same moments."""
+    chosen = [
+        p for p in pairs if p.arm == arm and p.shadow_arm == shadow_arm and p.day >= first_day
+    ]
+    users = sorted({p.user_id for p in chosen})
+    index = {user: i for i, user in enumerate(users)}
+    sums = np.zeros((4, len(users)))
+    for p in chosen:
+        u = index[p.user_id]
+        sums[:, u] += (
+            p.shadow_expected_clicks,
+            p.shadow_impressions,
+            p.expected_clicks,
+            p.impressions,
+        )
+    return paired_ratio_comparison(sums[0], sums[1], sums[2], sums[3])
+
+
+def paired_gain_by_day(pairs: Sequence[PairedTruth], arm: str, shadow_arm: str) -> list[float]:
+    """Per day, expected CTR of ``arm``'s pages minus that of ``shadow_arm``'s previews."""
+    days = max((p.day for p in pairs), default=-1) + 1
+    gains = []
+    for day in range(days):
+        today = [p for p in pairs if p.arm == arm and p.shadow_arm == shadow_arm and p.day == day]
+        served = sum(p.expected_clicks for p in today) / max(sum(p.impressions for p in today), 1)
+        shadow = sum(p.shadow_expected_clicks for p in today) / max(
+            sum(p.shadow_impressions for p in today), 1
+        )
+        gains.append(served - shadow if today else math.nan)
+    return gains
+
+
 def claims(result: LoopResult) -> dict[str, Any]:
     """Each claim with its measured and expected comparison (arms missing are skipped)."""
     arms = {arm.name for arm in result.config.arms}
@@ -82,13 +121,16 @@ def claims(result: LoopResult) -> dict[str, Any]:
         found[name] = {
             "period": "second half" if late else "whole run",
             "measured": comparison_dict(report.compare(treatment, control, "ctr")),
-            "expected": {
-                **_comparison_numbers(expected),
-                "statement": describe_comparison(
-                    expected, metric="expected CTR", treatment=treatment, control=control
-                ),
-            },
+            "expected": _described(expected, "expected CTR", treatment, control),
         }
+        pairs = [p for p in result.pairs if (p.arm, p.shadow_arm) == (treatment, control)]
+        if pairs:
+            paired = paired_expected_ctr(pairs, treatment, control, first_day=first_day)
+            found[name]["paired"] = {
+                **_described(paired, "expected CTR on the same page views", treatment, control),
+                "pairs": sum(p.day >= first_day for p in pairs),
+                "gain_by_day": [_number(g) for g in paired_gain_by_day(pairs, treatment, control)],
+            }
     return found
 
 
@@ -118,7 +160,9 @@ def summarize_loop(result: LoopResult) -> dict[str, Any]:
                     **estimate_dict(value.estimate),
                     "effective_sample_size": round(value.effective_sample_size, 1),
                     "match_rate": value.match_rate,
-                    "agrees": check.agrees(name),
+                    "agrees": check.agrees(name)
+                    if math.isfinite(value.estimate.std_error)
+                    else None,
                 }
                 for name, value in check.estimates.items()
             },
@@ -144,6 +188,8 @@ def loop_report_lines(result: LoopResult) -> list[str]:
         lines.append(f"{name} ({claim['period']}):")
         lines.append(f"  measured: {claim['measured']['statement']}")
         lines.append(f"  expected: {claim['expected']['statement']}")
+        if "paired" in claim:
+            lines.append(f"  paired:   {claim['paired']['statement']}")
     if result.offpolicy is not None:
         online = result.offpolicy.online
         lines.append(
@@ -153,8 +199,15 @@ def loop_report_lines(result: LoopResult) -> list[str]:
         for name, value in result.offpolicy.estimates.items():
             e = value.estimate
             verdict = "agrees" if result.offpolicy.agrees(name) else "disagrees"
+            if not math.isfinite(e.std_error):
+                verdict = f"no interval (effective sample {value.effective_sample_size:.0f})"
             lines.append(f"  {name:<10} {e.value:.3f} ({e.low:.3f}-{e.high:.3f}) {verdict}")
     return lines
+
+
+def _described(comparison: Comparison, metric: str, treatment: str, control: str) -> dict[str, Any]:
+    statement = describe_comparison(comparison, metric=metric, treatment=treatment, control=control)
+    return {**_comparison_numbers(comparison), "statement": statement}
 
 
 def _comparison_numbers(comparison: Comparison) -> dict[str, Any]:

@@ -84,6 +84,7 @@ class FeedbackOrderPolicy:
         section_order: str = "default",
     ) -> None:
         segmentation = bandit.config.segmentation
+        self.journal = journal
         self.bandit = RecordingPolicy(bandit, journal, segmentation=segmentation)
         self.default = RecordingPolicy(
             default or EngagementOrderPolicy(), journal, segmentation=segmentation
@@ -140,22 +141,42 @@ class FeedbackHomepageService(HomepageService):
         """The homepage of ``user_id`` in their arm, logged before it is returned."""
         assignment = self.registry.assign(user_id) if self.registry is not None else None
         arm = assignment.arm if assignment is not None else None
-        if arm is not None and arm.layout is not None:
-            page = PageConfig(n_sections=arm.layout.n_sections, n_items=arm.layout.n_items)
         request_id = request_id or uuid.uuid4().hex
-
-        token = current_arm.set(arm)
-        try:
-            if arm is None or _uses_live_composer(arm):
-                served = super().homepage(user_id, page=page, request_id=request_id, rules=rules)
-            else:
-                served = self._variant_page(arm, user_id, page, request_id, rules)
-        finally:
-            current_arm.reset(token)
-
+        served = self._compose(user_id, arm, page, request_id, rules)
         served = _with_assignment(served, assignment)
         self.impressions.log(served, served_at=self.clock())
         return served
+
+    def preview(self, user_id: str, arm: ArmConfig, *, page: PageConfig | None = None) -> Homepage:
+        """The page ``arm`` would serve ``user_id`` now, neither logged nor recorded.
+
+        For comparisons of arms on the same shopper at the same moment (the
+        closed loop's paired measurements); the section order bandit's state is
+        left as it was.
+        """
+        request_id = f"preview-{uuid.uuid4().hex}"
+        previewed = self._compose(user_id, arm, page, request_id, None)
+        self.policy.journal.pop(request_id)
+        return previewed
+
+    def _compose(
+        self,
+        user_id: str,
+        arm: ArmConfig | None,
+        page: PageConfig | None,
+        request_id: str,
+        rules: PageRules | None,
+    ) -> Homepage:
+        """The page of ``user_id`` as ``arm`` (or the service's default) makes it."""
+        if arm is not None and arm.layout is not None:
+            page = PageConfig(n_sections=arm.layout.n_sections, n_items=arm.layout.n_items)
+        token = current_arm.set(arm)
+        try:
+            if arm is None or _uses_live_composer(arm):
+                return super().homepage(user_id, page=page, request_id=request_id, rules=rules)
+            return self._variant_page(arm, user_id, page, request_id, rules)
+        finally:
+            current_arm.reset(token)
 
     def _variant_page(
         self,

@@ -199,6 +199,45 @@ def compare_estimates(
     )
 
 
+def paired_ratio_comparison(
+    control_numerators: np.ndarray,
+    control_denominators: np.ndarray,
+    treatment_numerators: np.ndarray,
+    treatment_denominators: np.ndarray,
+    *,
+    confidence: float = 0.95,
+) -> Comparison:
+    """Two ratio metrics measured on the same units (paired), compared by the delta method.
+
+    Each array holds one value per unit, aligned across the four arrays (e.g. the
+    expected clicks and impressions of the page a shopper was served and of the
+    page another arm would have served them). Pairing removes the differences
+    between units from the comparison.
+    """
+    control = ratio_estimate(control_numerators, control_denominators, confidence=confidence)
+    treatment = ratio_estimate(treatment_numerators, treatment_denominators, confidence=confidence)
+    n = len(control_numerators)
+    if n < 2 or not (math.isfinite(control.value) and math.isfinite(treatment.value)):
+        return _undetermined(control, treatment, confidence)
+
+    # Influence of each unit on R_treatment - R_control; their spread gives the variance.
+    influence = (treatment_numerators - treatment.value * treatment_denominators) / np.mean(
+        treatment_denominators
+    ) - (control_numerators - control.value * control_denominators) / np.mean(control_denominators)
+    std_error = float(influence.std(ddof=1) / math.sqrt(n))
+    difference = treatment.value - control.value
+    z = z_value(confidence)
+    return Comparison(
+        control,
+        treatment,
+        difference,
+        difference - z * std_error,
+        difference + z * std_error,
+        _two_sided_p(difference, std_error),
+        confidence,
+    )
+
+
 def describe_comparison(
     comparison: Comparison,
     *,

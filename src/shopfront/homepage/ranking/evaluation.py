@@ -47,6 +47,7 @@ def compare_with_generators(
     profiles_factory: ProfilesFactory | None = None,
     max_train_users: int | None = 20_000,
     max_eval_users: int | None = None,
+    training_steps: int = 1,
     seed: int = 0,
 ) -> dict[str, Any]:
     """Metrics of each ranker and of every generator alone on one split.
@@ -61,6 +62,7 @@ def compare_with_generators(
             ``None`` to summarise histories directly.
         max_train_users: Shoppers sampled for the rankers' training groups.
         max_eval_users: Shoppers sampled for evaluation (all when ``None``).
+        training_steps: Held-out positions of the training groups.
         seed: Seed of the samples and the learners.
 
     Returns:
@@ -86,7 +88,7 @@ def compare_with_generators(
     profiles = profiles_factory(train) if profiles_factory is not None else None
     training = held_out_training_set(
         train, factories, generators=generators, pool_size=pool_size,
-        profiles=profiles, max_users=max_train_users, seed=seed,
+        profiles=profiles, max_users=max_train_users, steps=training_steps, seed=seed,
     )  # fmt: skip
     seconds["training_data"] = time.perf_counter() - started
 

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from shopfront.errors import ValidationError
-from shopfront.evaluate.split import leave_one_out
+from shopfront.evaluate.split import leave_one_out, truncate_histories
 from shopfront.homepage.catalog import CatalogStats
 from shopfront.homepage.ranking.features import candidate_features, featurize
 from shopfront.homepage.ranking.ranker import CandidateRanker, RankingGroup
@@ -162,9 +162,14 @@ def held_out_training_set(
     pool_size: int,
     profiles: Any = None,
     max_users: int | None = 20_000,
+    steps: int = 1,
     seed: int = 0,
 ) -> HeldOutSet:
     """Groups of held-out next interactions: fresh generators fit without each last item.
+
+    With ``steps`` > 1 the same is repeated one item earlier (generators fit
+    without each shopper's last two items, labelled with the second-to-last,
+    and so on), for more groups at the cost of one more fit per step.
 
     Args:
         snapshot: The full training snapshot.
@@ -172,19 +177,42 @@ def held_out_training_set(
         generators: The generators whose pools and scores form the features.
         pool_size: Items taken from each generator.
         profiles: A fitted profile builder, or ``None``.
-        max_users: Sample at most this many shoppers.
+        max_users: Sample at most this many shoppers per step.
+        steps: How many held-out positions, from the last one back.
         seed: Seed of the sample.
     """
-    split = leave_one_out(snapshot, "test")
-    users, targets = split.user_indices, split.target_items
-    if max_users is not None and len(users) > max_users:
-        chosen = np.sort(np.random.default_rng(seed).choice(len(users), max_users, replace=False))
-        users, targets = users[chosen], targets[chosen]
-    fitted = {name: factories[name]().fit(split.train) for name in generators}
-    return held_out_set(
-        split.train, users, targets, fitted,
-        generators=generators, pool_size=pool_size, profiles=profiles,
-    )  # fmt: skip
+    if steps < 1:
+        raise ValidationError(f"steps must be >= 1, got {steps}")
+    sets = []
+    base = snapshot
+    for step in range(steps):
+        if step:
+            lengths = np.diff(base.seq_offsets)
+            base = truncate_histories(base, np.maximum(lengths - 1, np.minimum(lengths, 1)))
+        split = leave_one_out(base, "test")
+        users, targets = split.user_indices, split.target_items
+        if max_users is not None and len(users) > max_users:
+            rng = np.random.default_rng(seed + step)
+            chosen = np.sort(rng.choice(len(users), max_users, replace=False))
+            users, targets = users[chosen], targets[chosen]
+        fitted = {name: factories[name]().fit(split.train) for name in generators}
+        sets.append(
+            held_out_set(
+                split.train,
+                users,
+                targets,
+                fitted,
+                generators=generators,
+                pool_size=pool_size,
+                profiles=profiles,
+            )  # fmt: skip
+        )
+    return HeldOutSet(
+        groups=[group for part in sets for group in part.groups],
+        candidates=[pool for part in sets for pool in part.candidates],
+        targets=np.concatenate([part.targets for part in sets]),
+        generator_ranks=np.concatenate([part.generator_ranks for part in sets], axis=1),
+    )
 
 
 def train_ranker(
@@ -195,6 +223,7 @@ def train_ranker(
     profiles: Any = None,
     logged: Sequence[LoggedGroup] = (),
     max_users: int | None = 20_000,
+    steps: int = 1,
     ranker: CandidateRanker | None = None,
     seed: int = 0,
 ) -> CandidateRanker:
@@ -207,7 +236,8 @@ def train_ranker(
         models: The bundle's models fitted on ``snapshot``; needed for ``logged``.
         profiles: The bundle's fitted profile builder, or ``None``.
         logged: Served pages with their clicks (from the feedback stage).
-        max_users: Sample at most this many shoppers for held-out groups.
+        max_users: Sample at most this many shoppers for held-out groups, per step.
+        steps: Held-out positions, from the last one back (see :func:`held_out_training_set`).
         ranker: The unfitted ranker to train; defaults to LambdaMART over ``factories``.
         seed: Seed of the user sample.
 
@@ -221,7 +251,7 @@ def train_ranker(
     started = time.perf_counter()
     held_out = held_out_training_set(
         snapshot, factories, generators=ranker.generators, pool_size=ranker.pool_size,
-        profiles=profiles, max_users=max_users, seed=seed,
+        profiles=profiles, max_users=max_users, steps=steps, seed=seed,
     )  # fmt: skip
     groups = list(held_out.groups)
     if logged and models is not None:
@@ -245,6 +275,7 @@ def bundle_ranker(
     profiles: Any = None,
     logged: Sequence[LoggedGroup] = (),
     max_users: int | None = 20_000,
+    steps: int | None = None,
     seed: int = 0,
 ) -> CandidateRanker | None:
     """The ranker of a new bundle: LambdaMART over the bundle's generators.
@@ -260,7 +291,9 @@ def bundle_ranker(
         models: The bundle's fitted generators (needed with ``logged``).
         profiles: The bundle's fitted profile builder, or ``None``.
         logged: Served pages with their clicks, from the feedback stage.
-        max_users: Sample at most this many shoppers.
+        max_users: Sample at most this many shoppers per step.
+        steps: Held-out positions; by default enough for about 10,000 groups
+            (at most 3), since small shops give too few groups from one step.
         seed: Seed of the models, the sample and the learner.
 
     Returns:
@@ -275,10 +308,12 @@ def bundle_ranker(
         name: partial(create_model, name, seed=seed, **options.get(name, {})) for name in generators
     }
     ranker = CandidateRanker(generators=generators, seed=seed)
+    if steps is None:
+        steps = min(3, max(1, -(-10_000 // max(snapshot.n_users, 1))))
     try:
         return train_ranker(
             snapshot, factories, models=models, profiles=profiles, logged=logged,
-            max_users=max_users, ranker=ranker, seed=seed,
+            max_users=max_users, steps=steps, ranker=ranker, seed=seed,
         )  # fmt: skip
     except ValidationError as error:
         logger.warning("no ranker trained: %s", error)
