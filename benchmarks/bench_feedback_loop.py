@@ -100,7 +100,10 @@ def draw(result: LoopResult, img: Path) -> list[Path]:
                 result.offpolicy.estimates,
                 result.offpolicy.online,
                 img / "feedback_offpolicy.png",
-                title="Fixed order: off-policy estimates from bandit logs vs. measured online",
+                truths={"same pages": result.offpolicy.same_pages}
+                if result.offpolicy.same_pages
+                else None,
+                title="Fixed order: off-policy estimates from bandit logs vs. its true value",
             )
         )
     return charts

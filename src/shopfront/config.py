@@ -8,11 +8,25 @@ the description also reaches ``--help`` and the OpenAPI schema.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_MODELS = ("popularity", "trending", "cooccurrence", "als")
+DEFAULT_MODELS = (
+    "popularity",
+    "trending",
+    "cooccurrence",
+    "als",
+    "content",
+    "sequential",
+)
+
+# The transformer trains within a time budget, so `shopfront train` (and the demo) stay
+# predictable on two cores; a GPU, when present, gets through more epochs in it.
+DEFAULT_MODEL_OPTIONS: dict[str, dict[str, Any]] = {
+    "sequential": {"max_epochs": 40, "max_train_seconds": 45.0, "refit": False},
+}
 
 
 class Settings(BaseSettings):
@@ -29,6 +43,10 @@ class Settings(BaseSettings):
     )
     models: list[str] = Field(
         default=list(DEFAULT_MODELS), description="Candidate generators trained into each bundle."
+    )
+    model_options: dict[str, dict[str, Any]] = Field(
+        default_factory=lambda: {k: dict(v) for k, v in DEFAULT_MODEL_OPTIONS.items()},
+        description="Constructor options per model, e.g. {'als': {'embedding_dim': 128}}.",
     )
     redis_url: str | None = Field(
         default=None, description="Optional Redis URL (redis://127.0.0.1:6379/0) for hot caches."

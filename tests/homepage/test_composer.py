@@ -142,3 +142,16 @@ def test_one_view_already_personalizes_a_new_shoppers_page(
     assert {"recommended", "because_viewed"} <= set(kinds)
     assert kinds.index("recommended") < kinds.index("trending")
     assert stats.item_index.id(item) not in page.item_ids()
+
+
+def test_new_arrivals_row_names_the_interest(
+    composer: HomepageComposer, shop_bundle: ModelBundle
+) -> None:
+    assert len(composer.resources.new_arrivals) > 0
+    page = composer.compose("u6", shop_bundle.snapshot.history(6), page=PageConfig(20, 5))
+
+    fresh = next(s for s in page.sections if s.kind == "new_for_you")
+    ages = composer.resources.stats.age_days
+    for item in fresh.items:
+        assert item.reason.startswith("New")
+        assert ages[composer.resources.stats.item_index.index(item.item_id)] <= 30

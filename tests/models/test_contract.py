@@ -15,8 +15,10 @@ from shopfront.prep.snapshot import History, Snapshot
 # Small options so that every model trains in seconds on the tiny snapshot.
 FAST_OPTIONS: dict[str, dict[str, object]] = {
     "als": {"iterations": 3, "embedding_dim": 8},
-    "bpr": {"iterations": 5, "embedding_dim": 8},
-    "sequential": {"max_epochs": 2, "hidden_dim": 16, "max_seq_len": 10},
+    # implicit's BPR is only reproducible on one thread (its threads race by design).
+    "bpr": {"iterations": 30, "embedding_dim": 8, "num_threads": 1},
+    "content": {"encoder": "hashing"},
+    "sequential": {"max_epochs": 2, "hidden_dim": 16, "max_seq_len": 10, "text_encoder": "hashing"},
 }
 
 

@@ -70,20 +70,10 @@ def evaluate(
 
 
 def model_classes() -> dict[str, type[CandidateGenerator]]:
-    """Every model the command can evaluate, by name: the registry plus the evaluation models."""
-    from shopfront.models.bpr import BPRCandidateGenerator
-    from shopfront.models.content import ContentCandidateGenerator
+    """Every model the command can evaluate, by name."""
     from shopfront.models.registry import MODEL_CLASSES
-    from shopfront.models.sequential import SequentialCandidateGenerator
-    from shopfront.models.transitions import TransitionCandidateGenerator
 
-    extra: list[type[CandidateGenerator]] = [
-        BPRCandidateGenerator,
-        ContentCandidateGenerator,
-        SequentialCandidateGenerator,
-        TransitionCandidateGenerator,
-    ]
-    return {**{cls.name: cls for cls in extra}, **MODEL_CLASSES}
+    return MODEL_CLASSES
 
 
 def _evaluate_one(

@@ -43,6 +43,13 @@ def run_training(
         def on_step(label: str) -> None:
             progress.update(task, description=f"training: {label}", completed=steps.index(label))
 
-        bundle = train_bundle(store, settings.bundle_dir, models=models, on_step=on_step, seed=seed)
+        bundle = train_bundle(
+            store,
+            settings.bundle_dir,
+            models=models,
+            model_options=settings.model_options,
+            on_step=on_step,
+            seed=seed,
+        )
         progress.update(task, completed=len(steps), description="trained")
     return bundle

@@ -117,20 +117,21 @@ def plot_offpolicy(
     online: Estimate,
     path: Path,
     *,
+    truths: Mapping[str, Estimate] | None = None,
     title: str = "Off-policy estimates against the online value (95% intervals)",
 ) -> Path:
-    """Draw each estimator's interval next to the value measured online."""
+    """Draw each estimator's interval next to the value measured online (and other truths)."""
     plt = _pyplot()
     figure, axis = plt.subplots(figsize=(8, 4.2), dpi=110)
     names = [
         f"{name}\n(ESS {value.effective_sample_size:.0f}"
         + (")" if np.isfinite(value.estimate.std_error) else ", no interval)")
         for name, value in estimates.items()
-    ] + ["online"]
-    values = [e.estimate for e in estimates.values()] + [online]
-    for i, (name, estimate) in enumerate(zip(names, values, strict=True)):
+    ] + [*(truths or {}), "online"]
+    values = [e.estimate for e in estimates.values()] + [*(truths or {}).values(), online]
+    for i, estimate in enumerate(values):
         low, high = _finite_bounds(estimate)
-        colour = "black" if name == "online" else "tab:blue"
+        colour = "tab:blue" if i < len(estimates) else "black"
         axis.errorbar(
             [estimate.value],
             [i],

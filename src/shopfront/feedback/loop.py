@@ -56,7 +56,7 @@ from shopfront.feedback.offpolicy import (
 from shopfront.feedback.online import MetricRow, summarize
 from shopfront.feedback.retrain import train_bundle
 from shopfront.feedback.retraining import RetrainConfig
-from shopfront.feedback.stats import Estimate
+from shopfront.feedback.stats import Estimate, ratio_estimate
 from shopfront.homepage.bundle import ModelBundle
 from shopfront.homepage.page import Homepage
 from shopfront.homepage.policy import EngagementOrderPolicy
@@ -153,22 +153,30 @@ class LoopConfig(BaseModel):
 
 @dataclass(frozen=True)
 class OffPolicyCheck:
-    """The fixed order's value estimated from the bandit's logs, against its measured value.
+    """The fixed order's value estimated from the bandit's logs, against its true value.
 
     Attributes:
         estimates: Each off-policy estimator's estimate of clicks per page view.
-        online: Clicks per page view measured on the arm that served the fixed order.
+        online: Clicks per page view measured on the arm that served the fixed order
+            (other shoppers than the bandit's, drawn from the same population).
+        same_pages: Expected clicks per page view of the fixed order's pages previewed
+            on the bandit arm's own page views (the simulator's truth for exactly the
+            page views the estimates use); ``None`` without previews.
         logged_pages: Bandit pages the estimates used.
     """
 
     estimates: dict[str, OffPolicyEstimate]
     online: Estimate
+    same_pages: Estimate | None
     logged_pages: int
 
-    def agrees(self, estimator: str) -> bool:
-        """Whether the online value lies inside the estimator's interval."""
+    def agrees(self, estimator: str, *, truth: str = "online") -> bool:
+        """Whether the ``"online"`` or ``"same_pages"`` value lies inside the interval."""
+        reference = self.online if truth == "online" else self.same_pages
+        if reference is None:
+            return False
         estimate = self.estimates[estimator].estimate
-        return bool(estimate.low <= self.online.value <= estimate.high)
+        return bool(estimate.low <= reference.value <= estimate.high)
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,10 +346,12 @@ class _LoopRunner:
         day_start = self.start + day * DAY
         times = np.sort(day_start + self.rng.random(self.config.page_views_per_day) * DAY)
         users = self.rng.choice(self.visitors, size=len(times), p=self.visit_weights)
-        for at, user_id in zip(times.tolist(), users.tolist(), strict=True):
+        for k, (at, user_id) in enumerate(zip(times.tolist(), users.tolist(), strict=True)):
             self._store_events_until(at)
             self.clock = at
-            page = self.feedback.homepages.homepage(user_id)
+            # Request ids seed the bandit's draws: deterministic ones make runs repeatable.
+            request_id = f"loop{self.config.seed}-d{day:03d}-{k:05d}"
+            page = self.feedback.homepages.homepage(user_id, request_id=request_id)
             rows = [[item.item_id for item in section.items] for section in page.sections]
             expected = self._expected_clicks(user_id, page)
             arm = page.experiment.get("arm", "")
@@ -424,7 +434,9 @@ class _LoopRunner:
         logged = logged_pages(self.store.engine, arm="bandit", attributed=frame)
         served = logged_pages(self.store.engine, arm="personal", attributed=frame)
         estimates = evaluate_policy(logged, DeterministicTarget(EngagementOrderPolicy()))
-        return OffPolicyCheck(estimates, on_policy_value(served), len(logged))
+        previews = [p for p in self.pairs if (p.arm, p.shadow_arm) == ("bandit", "personal")]
+        same_pages = _mean_by_user(previews) if previews else None
+        return OffPolicyCheck(estimates, on_policy_value(served), same_pages, len(logged))
 
     def _store_events_until(self, until: float) -> None:
         """Store organic events and pending reactions that happened before ``until``."""
@@ -478,6 +490,17 @@ def _visitors(shop: SimulatedShop) -> tuple[np.ndarray, np.ndarray]:
     weights = np.array([t.sessions_per_week for _, t in shoppers], dtype=np.float64)
     ids = np.array([user_id for user_id, _ in shoppers], dtype=object)
     return ids, weights / weights.sum()
+
+
+def _mean_by_user(pairs: list[PairedTruth]) -> Estimate:
+    """Mean expected clicks of the previewed pages, with a shopper-level interval."""
+    users = sorted({p.user_id for p in pairs})
+    index = {user: i for i, user in enumerate(users)}
+    clicks, pages = np.zeros(len(users)), np.zeros(len(users))
+    for p in pairs:
+        clicks[index[p.user_id]] += p.shadow_expected_clicks
+        pages[index[p.user_id]] += 1.0
+    return ratio_estimate(clicks, pages)
 
 
 def _pinned(arm: ArmConfig, version: str) -> ArmConfig:

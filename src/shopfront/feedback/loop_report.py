@@ -155,13 +155,17 @@ def summarize_loop(result: LoopResult) -> dict[str, Any]:
             "target": "the fixed (engagement) order, estimated from the bandit arm's logs",
             "logged_pages": check.logged_pages,
             "online": estimate_dict(check.online),
+            "same_pages": estimate_dict(check.same_pages) if check.same_pages else None,
             "estimates": {
                 name: {
                     **estimate_dict(value.estimate),
                     "effective_sample_size": round(value.effective_sample_size, 1),
                     "match_rate": value.match_rate,
-                    "agrees": check.agrees(name)
+                    "agrees_online": check.agrees(name)
                     if math.isfinite(value.estimate.std_error)
+                    else None,
+                    "agrees_same_pages": check.agrees(name, truth="same_pages")
+                    if math.isfinite(value.estimate.std_error) and check.same_pages
                     else None,
                 }
                 for name, value in check.estimates.items()
@@ -191,17 +195,29 @@ def loop_report_lines(result: LoopResult) -> list[str]:
         if "paired" in claim:
             lines.append(f"  paired:   {claim['paired']['statement']}")
     if result.offpolicy is not None:
-        online = result.offpolicy.online
-        lines.append(
-            f"off-policy (fixed order from {result.offpolicy.logged_pages} bandit pages), "
-            f"online {online.value:.3f} ({online.low:.3f}-{online.high:.3f}) clicks/page view:"
-        )
-        for name, value in result.offpolicy.estimates.items():
-            e = value.estimate
-            verdict = "agrees" if result.offpolicy.agrees(name) else "disagrees"
-            if not math.isfinite(e.std_error):
-                verdict = f"no interval (effective sample {value.effective_sample_size:.0f})"
-            lines.append(f"  {name:<10} {e.value:.3f} ({e.low:.3f}-{e.high:.3f}) {verdict}")
+        lines += _offpolicy_lines(result)
+    return lines
+
+
+def _offpolicy_lines(result: LoopResult) -> list[str]:
+    check = result.offpolicy
+    assert check is not None  # the caller checked
+    truths = [("online", check.online), ("same pages", check.same_pages)]
+    lines = [
+        f"off-policy: the fixed order from {check.logged_pages} bandit pages, clicks/page view"
+    ]
+    for label, truth in truths:
+        if truth is not None:
+            lines.append(f"  {label:<10} {truth.value:.3f} ({truth.low:.3f}-{truth.high:.3f})")
+    for name, value in check.estimates.items():
+        e = value.estimate
+        if not math.isfinite(e.std_error):
+            verdict = f"no interval (effective sample {value.effective_sample_size:.0f})"
+        else:
+            online = "agrees" if check.agrees(name) else "disagrees"
+            same = "agrees" if check.agrees(name, truth="same_pages") else "disagrees"
+            verdict = f"{online} with online, {same} with same pages"
+        lines.append(f"  {name:<10} {e.value:.3f} ({e.low:.3f}-{e.high:.3f}) {verdict}")
     return lines
 
 

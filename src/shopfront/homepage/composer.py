@@ -139,24 +139,42 @@ class HomepageComposer:
         context = ShopperContext.build(user_id, history, self.resources, compiled, now=now)
 
         drafts = self._drafts(context, page.n_items)
-        ordering = self.policy.order(
-            [SectionCandidate(d.id, d.kind, d.engagement, len(d.item_indices)) for d in drafts],
+        ordering = self._order(drafts, context, request_id, page)
+        sections = self._rows(drafts, ordering, context, page)
+        logger.debug(
+            "composed page user_id=%s drafts=%d sections=%s",
+            user_id, len(drafts), ",".join(s.id for s in sections),
+        )  # fmt: skip
+        return Homepage(
+            request_id=request_id,
+            user_id=user_id,
+            model_version=self.bundle.version,
+            degraded=degraded,
+            sections=sections,
+            ordering=ordering,
+        )
+
+    def _order(
+        self,
+        drafts: list[SectionDraft],
+        context: ShopperContext,
+        request_id: str,
+        page: PageConfig,
+    ) -> SectionOrder:
+        """The policy's order of the drafted sections."""
+        candidates = [
+            SectionCandidate(d.id, d.kind, d.engagement, len(d.item_indices)) for d in drafts
+        ]
+        return self.policy.order(
+            candidates,
             OrderContext(
-                user_id=user_id,
+                user_id=context.user_id,
                 request_id=request_id,
                 n_events=context.shopper.n_events,
                 n_session_events=context.shopper.n_session_events,
                 n_slots=page.n_sections,
                 profile=context.profile,
             ),
-        )
-        return Homepage(
-            request_id=request_id,
-            user_id=user_id,
-            model_version=self.bundle.version,
-            degraded=degraded,
-            sections=self._rows(drafts, ordering, context, page),
-            ordering=ordering,
         )
 
     def _drafts(self, context: ShopperContext, n: int) -> list[SectionDraft]:

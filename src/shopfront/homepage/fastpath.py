@@ -15,6 +15,9 @@ the arithmetic. The scorers here compute the same scores for one history:
 
 ``tests/homepage/test_fastpath.py`` checks each against the model's own
 :meth:`~shopfront.models.base.CandidateGenerator.score`, the reference path.
+
+TODO(#5): move these single-history paths into the models themselves (one code
+path for batch and single calls), so that every caller gets them.
 """
 
 from __future__ import annotations

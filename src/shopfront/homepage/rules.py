@@ -10,6 +10,9 @@ a single array lookup.
 Rules always win over models: an excluded, out-of-stock or out-of-range item
 never reaches the page, not even when pinned.
 
+TODO(#5): stock is the snapshot's; read live stock from the store so that an
+item sold out after training leaves the page before the next bundle.
+
 Example:
     >>> rules = PageRules(exclude_categories=("Toys",), max_price=50.0)
     >>> rules.merged(PageRules(min_price=10.0)).model_dump(include={"min_price", "max_price"})

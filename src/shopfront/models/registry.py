@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from shopfront.models.als import ALSCandidateGenerator
 from shopfront.models.base import CandidateGenerator
+from shopfront.models.bpr import BPRCandidateGenerator
+from shopfront.models.content import ContentCandidateGenerator
 from shopfront.models.cooccurrence import CooccurrenceCandidateGenerator
 from shopfront.models.popularity import PopularityCandidateGenerator, TrendingCandidateGenerator
+from shopfront.models.sequential import SequentialCandidateGenerator
+from shopfront.models.transitions import TransitionCandidateGenerator
 
 MODEL_CLASSES: dict[str, type[CandidateGenerator]] = {
     cls.name: cls
@@ -13,7 +17,11 @@ MODEL_CLASSES: dict[str, type[CandidateGenerator]] = {
         PopularityCandidateGenerator,
         TrendingCandidateGenerator,
         CooccurrenceCandidateGenerator,
+        TransitionCandidateGenerator,
         ALSCandidateGenerator,
+        BPRCandidateGenerator,
+        ContentCandidateGenerator,
+        SequentialCandidateGenerator,
     )
 }
 

@@ -6,8 +6,9 @@ What a shopper leaves behind, and how each is erased:
   tombstone (the id and the time of deletion, nothing else) is kept;
 - the profile: built at request time from the stored events, so it is gone
   with them;
-- cached pages and profiles: every cache that implements
-  :class:`UserDataCache` is told to forget the shopper;
+- cached pages and profiles, buffered impressions: every holder that
+  implements :class:`UserDataCache` is told to forget the shopper, before and
+  after the store is cleared;
 - the next model: training reads the store, which no longer holds the
   shopper's events, so the next bundle does not know them. The live bundle
   keeps its frozen row until then, but a deleted shopper has no stored history
@@ -66,13 +67,16 @@ def erase_user(store: Store, user_id: str, *, caches: Iterable[object] = ()) -> 
         >>> erase_user(store, "nobody").events
         0
     """
-    events = store.delete_user(user_id)
+    holders = [cache for cache in caches if isinstance(cache, UserDataCache)]
 
-    # The store is cleared first: a cache refilled meanwhile would only find nothing.
-    forgotten = []
-    for cache in caches:
-        if isinstance(cache, UserDataCache):
-            cache.forget_user(user_id)
-            forgotten.append(type(cache).__name__)
-    logger.info("erased user events=%d caches=%d", events, len(forgotten))
-    return ErasureReport(user_id=user_id, events=events, caches=forgotten)
+    # Forget before the delete, so a write buffer cannot flush the shopper back into the
+    # store, and after it, so a cache refilled in between is emptied again.
+    for cache in holders:
+        cache.forget_user(user_id)
+    events = store.delete_user(user_id)
+    for cache in holders:
+        cache.forget_user(user_id)
+    logger.info("erased user events=%d caches=%d", events, len(holders))
+    return ErasureReport(
+        user_id=user_id, events=events, caches=[type(cache).__name__ for cache in holders]
+    )
