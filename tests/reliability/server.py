@@ -48,7 +48,9 @@ class ServerProcess:
         self.db_url = db_url
         self.bundle_dir = bundle_dir
         self.log_path = log_path
-        self.env = {**os.environ, **(env or {})}
+        # The caller's own SHOPFRONT_ settings (keys, limits) must not leak into the test.
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith("SHOPFRONT_")}
+        self.env = {**inherited, **(env or {})}
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None

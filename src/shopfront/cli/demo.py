@@ -19,8 +19,8 @@ def demo(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     folder: Path = typer.Option(Path("shopfront-demo"), help="Where the demo database lives."),
-    users: int = typer.Option(3000, help="Simulated shoppers."),
-    items: int = typer.Option(12000, help="Simulated catalog size."),
+    users: int = typer.Option(2000, help="Simulated shoppers."),
+    items: int = typer.Option(6000, help="Simulated catalog size."),
     seed: int = typer.Option(0, help="Seed of the simulated shop."),
     serve: bool = typer.Option(True, help="Start the server once trained."),
 ) -> None:

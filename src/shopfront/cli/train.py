@@ -36,7 +36,7 @@ def run_training(
     store: Store, settings: Settings, *, models: list[str], seed: int = 0
 ) -> ModelBundle:
     """Train with a progress bar over the steps."""
-    steps = ["snapshot", *models, "profiles", "save"]
+    steps = ["snapshot", *models, "profiles", "ranker", "save"]
     with progress_bar() as progress:
         task = progress.add_task("training", total=len(steps))
 

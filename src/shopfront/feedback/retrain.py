@@ -16,6 +16,7 @@ from typing import Any
 
 from shopfront.errors import BundleError
 from shopfront.homepage.bundle import ModelBundle, new_version
+from shopfront.homepage.ranking import bundle_ranker
 from shopfront.models.registry import create_model
 from shopfront.prep.builder import build_snapshot
 from shopfront.store.store import Store
@@ -33,6 +34,7 @@ def train_bundle(
     model_options: dict[str, dict[str, Any]] | None = None,
     on_step: StepCallback | None = None,
     promote: bool = True,
+    rank: bool = True,
     seed: int = 0,
 ) -> ModelBundle:
     """Fit every model on a fresh snapshot of the store and save the bundle.
@@ -44,6 +46,7 @@ def train_bundle(
         model_options: Per-model constructor options.
         on_step: Called with a short label before each step (for progress bars).
         promote: Make the bundle live once it validates.
+        rank: Train the learning-to-rank model that merges the generators' candidates.
         seed: Seed of every stochastic model.
 
     Raises:
@@ -67,6 +70,20 @@ def train_bundle(
         timings[name] = time.perf_counter() - started
 
     profiles = _fit_profiles(snapshot, step, timings)
+    ranker = None
+    if rank:
+        step("ranker")
+        started = time.perf_counter()
+        ranker = bundle_ranker(
+            snapshot,
+            list(models),
+            model_options=model_options,
+            models=fitted,
+            profiles=profiles,
+            steps=1,  # one held-out step: each step refits every generator once more
+            seed=seed,
+        )
+        timings["ranker"] = time.perf_counter() - started
     metadata = {
         "trained_at": time.time(),
         "n_users": snapshot.n_users,
@@ -74,7 +91,9 @@ def train_bundle(
         "cleaning": asdict(report),
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
-    bundle = ModelBundle(new_version(), snapshot, fitted, profiles=profiles, metadata=metadata)
+    bundle = ModelBundle(
+        new_version(), snapshot, fitted, profiles=profiles, ranker=ranker, metadata=metadata
+    )
     step("save")
     path = bundle.save(bundle_dir)
     store.register_bundle(bundle.version, str(path), metrics=metadata)

@@ -233,6 +233,8 @@ class FeedbackHomepageService(HomepageService):
 def variant_bundle(bundle: ModelBundle, arm: ArmConfig) -> ModelBundle:
     """``bundle`` restricted to the arm's candidate generators, without ranker if asked.
 
+    The ranker is also left out when it reads a generator the arm does not use.
+
     Raises:
         BundleError: None of the arm's models is in the bundle.
     """
@@ -245,6 +247,10 @@ def variant_bundle(bundle: ModelBundle, arm: ArmConfig) -> ModelBundle:
                 f"(it has {sorted(bundle.models)})"
             )
     ranker = bundle.ranker if arm.ranker else None
+
+    # A ranker reading generators the arm left out cannot serve it: the arm goes without.
+    if any(name not in models for name in getattr(ranker, "generators", ())):
+        ranker = None
     return dataclasses.replace(bundle, models=models, ranker=ranker)
 
 

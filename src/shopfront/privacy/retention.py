@@ -64,6 +64,7 @@ def purge_expired(
         raise ValidationError(f"retention_days must be > 0, got {retention_days!r}")
     now = time.time() if now is None else now
     cutoff = now - retention_days * SECONDS_PER_DAY
+    # TODO(#7): also purge the feedback stage's page_views and retired bundle folders.
     counts = store.purge_before(cutoff)
     logger.info(
         "purged expired data days=%s events=%d impressions=%d users=%d",
