@@ -99,6 +99,10 @@ class HomepageOut(BaseModel):
     model_version: str
     degraded: bool = Field(description="True when served without the shopper's history.")
     sections: list[SectionOut]
+    ordering: dict[str, Any] | None = Field(
+        default=None,
+        description="The section order chosen for this page, its policy and propensity.",
+    )
 
 
 class DeletedOut(BaseModel):

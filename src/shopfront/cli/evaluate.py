@@ -7,19 +7,20 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from shopfront.cli.console import console, progress_bar
-from shopfront.evaluate.datasets import load_dataset
-from shopfront.evaluate.harness import EvaluationResult
-from shopfront.evaluate.harness import evaluate as run_evaluation
-from shopfront.evaluate.report import results_table, write_html, write_json
 from shopfront.evaluate.split import SPLIT_MODES
 from shopfront.models.base import CandidateGenerator
 from shopfront.prep.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from shopfront.evaluate.harness import EvaluationResult
 
 DEFAULT_MODELS: tuple[str, ...] = ("popularity", "transitions", "sequential")
 
@@ -52,6 +53,10 @@ def evaluate(
         known = ", ".join(sorted(classes))
         raise typer.BadParameter(f"must be one of {known}, got {unknown}", param_hint="--model")
 
+    # Deferred: the harness ranks with PyTorch, which other commands need not import.
+    from shopfront.evaluate.datasets import load_dataset
+    from shopfront.evaluate.report import results_table, write_html, write_json
+
     data = load_dataset(dataset)
     results = [
         _evaluate_one(classes[name], name, data.snapshot, data.name, split, seeds) for name in names
@@ -69,7 +74,7 @@ def evaluate(
         console.print(f"report written to [bold]{written[0]}[/] with {len(written) - 1} plots")
 
 
-def model_classes() -> dict[str, type[CandidateGenerator]]:
+def model_classes() -> Mapping[str, type[CandidateGenerator]]:
     """Every model the command can evaluate, by name."""
     from shopfront.models.registry import MODEL_CLASSES
 
@@ -94,6 +99,8 @@ def _evaluate_one(
         def factory(seed: int) -> CandidateGenerator:
             progress.update(task, description=f"{name}: fitting (seed {seed})", completed=0)
             return cls(seed=seed)
+
+        from shopfront.evaluate.harness import evaluate as run_evaluation
 
         return run_evaluation(
             factory,

@@ -7,6 +7,7 @@ import typer
 from shopfront.cli.console import configure_logging
 from shopfront.cli.demo import demo
 from shopfront.cli.importer import import_command
+from shopfront.cli.privacy import forget, purge
 from shopfront.cli.serve import serve
 from shopfront.cli.train import train
 
@@ -28,6 +29,8 @@ app.command("demo")(demo)
 app.command("serve")(serve)
 app.command("import")(import_command)
 app.command("train")(train)
+app.command("purge")(purge)
+app.command("forget")(forget)
 
 
 def _register_optional() -> None:
