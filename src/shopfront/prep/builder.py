@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
