@@ -131,13 +131,20 @@ def best_items(row: np.ndarray, usable: np.ndarray | None, n: int) -> np.ndarray
     return part[np.lexsort((part, -scores[part]))].astype(np.int64)
 
 
+def _lookup(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``values[codes]``, 0 where a code is missing (-1) or the table is empty (no brands)."""
+    if len(values) == 0:
+        return np.zeros(len(codes), dtype=np.float64)
+    return np.where(codes >= 0, values[codes.clip(0)], 0.0)
+
+
 def _shopper_columns(
     candidates: np.ndarray, stats: CatalogStats, shopper: ShopperSummary
 ) -> list[np.ndarray]:
     """The shopper × item columns (all but ``n_pools``)."""
     tops, brands = stats.top_codes[candidates], stats.brand_codes[candidates]
-    category = np.where(tops >= 0, shopper.category_affinity[tops.clip(0)], 0.0)
-    brand = np.where(brands >= 0, shopper.brand_affinity[brands.clip(0)], 0.0)
+    category = _lookup(shopper.category_affinity, tops)
+    brand = _lookup(shopper.brand_affinity, brands)
     gap = np.abs(stats.price_percentile[candidates] - shopper.price_percentile)
     last = shopper.last_item
     same_top = (tops == stats.top_codes[last]) & (tops >= 0) if last >= 0 else tops < -1
