@@ -258,8 +258,8 @@ def describe_comparison(
 
     Example:
         >>> result = two_proportion_z_test(100, 1000, 130, 1000)
-        >>> describe_comparison(result, metric="CTR", treatment="B", control="A")
-        'arm B raises CTR by 3.0 points (95% CI 0.2 to 5.8) over arm A, significant (p = 0.035)'
+        >>> print(describe_comparison(result, metric="CTR", treatment="B", control="A"))
+        arm B raises CTR by 3.0 points (95% CI 0.2 to 5.8) relative to arm A, significant (...)
     """
     level = f"{comparison.confidence * 100:.0f}%"
     if not math.isfinite(comparison.p_value):
@@ -272,7 +272,8 @@ def describe_comparison(
     verb = "raises" if comparison.difference >= 0 else "lowers"
     verdict = "significant" if comparison.significant else "not significant"
     verdict = f"{verdict} ({_format_p(comparison.p_value)})"
-    return f"arm {treatment} {verb} {metric} by {size} {interval} over arm {control}, {verdict}"
+    change = f"arm {treatment} {verb} {metric} by {size} {interval}"
+    return f"{change} relative to arm {control}, {verdict}"
 
 
 def _two_sided_p(difference: float, std_error: float) -> float:
