@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request, Response
 
@@ -16,6 +17,7 @@ from shopfront.api.security import install_security, pseudonymize_user_id
 from shopfront.api.services import Services
 from shopfront.config import Settings
 from shopfront.errors import BundleError
+from shopfront.feedback.install import install_feedback
 from shopfront.feedback.retrain import load_live_bundle
 from shopfront.homepage.service import BundleHolder, HomepageService
 from shopfront.ingest.batch import EventIngestor
@@ -53,11 +55,19 @@ def create_app(
     services.extras["pseudonymizer"] = pseudonymizer
     metrics = ServiceMetrics()
     services.extras["metrics"] = metrics
+    # Impressions, attribution, experiments, the bandit and scheduled retraining.
+    feedback_services = install_feedback(services)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        feedback_services.close()
 
     app = FastAPI(
         title="Shopfront",
         version=__version__,
         description="A personalized homepage for every shopper, learned from what shoppers do.",
+        lifespan=lifespan,
     )
     app.state.services = services
     install_error_handlers(app)

@@ -266,9 +266,15 @@ def _with_assignment(page: Homepage, assignment: Assignment | None) -> Homepage:
 
 
 def composer_factory(previous: ComposerFactory, policy: FeedbackOrderPolicy) -> ComposerFactory:
-    """A composer factory like ``previous`` whose composers use ``policy``."""
+    """A composer factory like ``previous`` whose composers use ``policy``.
+
+    Installing feedback twice over one bundle holder (several apps sharing it)
+    replaces the policy rather than wrapping a factory that already has one.
+    """
+    base: ComposerFactory = getattr(previous, "base_factory", previous)
 
     def make(bundle: ModelBundle) -> HomepageComposer:
-        return previous(bundle, policy=policy)
+        return base(bundle, policy=policy)
 
+    make.base_factory = base  # type: ignore[attr-defined]
     return make
