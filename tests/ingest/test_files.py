@@ -95,3 +95,11 @@ def test_the_amazon_folder_imports_catalog_and_sequences(store: Store) -> None:
     assert report.imported == 198_502
     assert store.count_items() == 12_101
     assert len(store.user_history("1", n=500)) >= 5
+
+
+def test_a_pseudonymizing_import_stores_no_raw_id(store: Store, tmp_path: Path) -> None:
+    rows = [{"user_id": "alice@example.com", "item_id": "i1", "type": "view", "timestamp": 1.7e9}]
+    path = write_jsonl(tmp_path / "events.jsonl", rows)
+    import_file(store, path, pseudonymize=lambda ids: [f"p-{len(i)}" for i in ids])
+    frame, _ = store.read_interactions()
+    assert frame.user_ids.tolist() == ["p-17"]

@@ -24,7 +24,11 @@ ORIGIN = 1_388_534_400.0  # 2014-01-01 UTC, the era of the Amazon review data
 
 
 def import_amazon_folder(
-    store: Store, folder: Path, *, progress: Callable[[int], None] | None = None
+    store: Store,
+    folder: Path,
+    *,
+    progress: Callable[[int], None] | None = None,
+    pseudonymize: Callable[[list[str]], list[str]] | None = None,
 ) -> ImportReport:
     """Upsert the folder's catalog and store every interaction as a purchase."""
     data = read_amazon_folder(folder)
@@ -49,6 +53,8 @@ def import_amazon_folder(
                 columns[2].append(item_id)
                 columns[3].append(int(InteractionType.PURCHASE))
                 columns[4].append(ORIGIN + position * 86_400.0)
+        if pseudonymize is not None:
+            columns = (columns[0], pseudonymize(columns[1]), *columns[2:])
         imported = store.insert_event_columns(*columns)
         report.read += len(columns[0])
         report.imported += imported

@@ -35,6 +35,7 @@ CHUNK_ROWS = 100_000
 EVENT_COLUMNS = ("user_id", "item_id", "type", "timestamp")
 
 ProgressCallback = Callable[[int], None]
+Pseudonymize = Callable[[list[str]], list[str]]
 
 
 def read_table(path: Path) -> pa.Table:
@@ -50,20 +51,32 @@ def read_table(path: Path) -> pa.Table:
 
 
 def import_file(
-    store: Store, path: Path, *, progress: ProgressCallback | None = None
+    store: Store,
+    path: Path,
+    *,
+    progress: ProgressCallback | None = None,
+    pseudonymize: Pseudonymize | None = None,
 ) -> ImportReport:
-    """Import events or catalog items from ``path``, whichever the file holds."""
+    """Import events or catalog items from ``path``, whichever the file holds.
+
+    Args:
+        store: Where rows are committed, chunk by chunk.
+        path: A JSONL, CSV or Parquet file, or an Amazon sequence folder.
+        progress: Called with the number of rows of each committed chunk.
+        pseudonymize: Maps a list of user ids to their pseudonyms before anything
+            is stored (see :mod:`shopfront.privacy`); ids are kept as given when ``None``.
+    """
     if path.is_dir():
         from shopfront.ingest.amazon_import import import_amazon_folder
 
-        return import_amazon_folder(store, path, progress=progress)
+        return import_amazon_folder(store, path, progress=progress, pseudonymize=pseudonymize)
     table = read_table(path)
     names = set(table.column_names)
     if {"session", "events"} <= names:
         table = flatten_otto_sessions(table)
         names = set(table.column_names)
     if "user_id" in names:
-        return import_event_table(store, table, progress=progress)
+        return import_event_table(store, table, progress=progress, pseudonymize=pseudonymize)
     if "item_id" in names:
         return import_item_table(store, table)
     raise ValidationError(
@@ -88,7 +101,11 @@ def flatten_otto_sessions(table: pa.Table) -> pa.Table:
 
 
 def import_event_table(
-    store: Store, table: pa.Table, *, progress: ProgressCallback | None = None
+    store: Store,
+    table: pa.Table,
+    *,
+    progress: ProgressCallback | None = None,
+    pseudonymize: Pseudonymize | None = None,
 ) -> ImportReport:
     """Validate and store an Arrow table of events, chunk by chunk."""
     report = ImportReport(kind="events")
@@ -99,6 +116,8 @@ def import_event_table(
         )
     for offset, chunk in _chunks(table):
         columns, errors = validate_event_columns(chunk, offset)
+        if pseudonymize is not None:
+            columns = (columns[0], pseudonymize(columns[1]), *columns[2:])
         report.read += chunk.num_rows
         report.rejected += len(errors)
         report.errors += errors[: MAX_REPORTED_ERRORS - len(report.errors)]

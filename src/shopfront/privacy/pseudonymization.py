@@ -62,8 +62,6 @@ class Pseudonymizer:
 
     def many(self, user_ids: Iterable[str]) -> list[str]:
         """Pseudonyms of many ids (each distinct id is hashed once), in order."""
-        # TODO(#7): the bulk importer (ingest/files.py) must apply this to its user_id
-        # column; `shopfront import` still stores the file's ids as they are.
         ids = list(user_ids)
         table = {user_id: self(user_id) for user_id in dict.fromkeys(ids)}
         return [table[user_id] for user_id in ids]
