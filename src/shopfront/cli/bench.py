@@ -65,8 +65,19 @@ def render_markdown(recorded: dict[str, dict[str, object]]) -> str:
         lines += ["", "| measure | value |", "|---|---|"]
         results = entry["results"]
         assert isinstance(results, dict)
-        lines += [f"| {key} | {value} |" for key, value in results.items()]
+        lines += [f"| {key} | {value} |" for key, value in _flatten(results).items()]
     return "\n".join(lines) + "\n"
+
+
+def _flatten(results: dict[str, object], prefix: str = "") -> dict[str, object]:
+    """Nested result groups as ``group.measure`` rows."""
+    rows: dict[str, object] = {}
+    for key, value in results.items():
+        if isinstance(value, dict):
+            rows |= _flatten(value, f"{prefix}{key}.")
+        else:
+            rows[f"{prefix}{key}"] = value
+    return rows
 
 
 def _cores() -> int:
