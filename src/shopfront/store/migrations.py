@@ -13,15 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import (
-    Column,
     Connection,
     Engine,
-    Float,
-    Index,
-    MetaData,
-    String,
-    Table,
-    Text,
     insert,
     inspect,
     select,
@@ -53,36 +46,7 @@ def _create_initial_tables(connection: Connection) -> None:
 
 
 def _create_feedback_tables(connection: Connection) -> None:
-    """Page views and experiments of the feedback stage, as they were at version 2.
-
-    The live definitions are in :mod:`shopfront.feedback.tables`; this copy is
-    frozen so that the migration means the same thing forever.
-    """
-    metadata = MetaData()
-    Table(
-        "page_views",
-        metadata,
-        Column("request_id", String(64), primary_key=True),
-        Column("served_at", Float, nullable=False),
-        Column("model_version", String(64), nullable=False),
-        Column("experiment_id", String(64), nullable=True),
-        Column("arm", String(64), nullable=True),
-        Column("policy", String(64), nullable=False),
-        Column("segment", String(64), nullable=True),
-        Column("propensity", Float, nullable=True),
-        Column("ordering", Text, nullable=False),
-        Index("ix_page_views_served", "served_at"),
-    )
-    Table(
-        "experiments",
-        metadata,
-        Column("experiment_id", String(64), primary_key=True),
-        Column("config", Text, nullable=False),
-        Column("status", String(16), nullable=False),
-        Column("created_at", Float, nullable=False),
-        Column("updated_at", Float, nullable=False),
-    )
-    metadata.create_all(connection)
+    schema.metadata.create_all(connection, tables=[schema.page_views, schema.experiments])
 
 
 MIGRATIONS: tuple[Migration, ...] = (

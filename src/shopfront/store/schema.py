@@ -95,3 +95,29 @@ model_bundles = Table(
     Column("created_at", Float, nullable=False),
     Column("metrics", Text, nullable=False, default="{}"),
 )
+
+# Feedback: one row per served page (no user id), and the configured experiments.
+page_views = Table(
+    "page_views",
+    metadata,
+    Column("request_id", String(64), primary_key=True),
+    Column("served_at", Float, nullable=False),
+    Column("model_version", String(64), nullable=False),
+    Column("experiment_id", String(64), nullable=True),
+    Column("arm", String(64), nullable=True),
+    Column("policy", String(64), nullable=False),
+    Column("segment", String(64), nullable=True),
+    Column("propensity", Float, nullable=True),
+    Column("ordering", Text, nullable=False),
+    Index("ix_page_views_served", "served_at"),
+)
+
+experiments = Table(
+    "experiments",
+    metadata,
+    Column("experiment_id", String(64), primary_key=True),
+    Column("config", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
