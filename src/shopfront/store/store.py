@@ -155,8 +155,6 @@ class Store:
         rows = list(zip(event_ids, user_ids, item_ids, types, timestamps, strict=True))
         if not rows:
             return 0
-        # Rows in (user, time) order touch the history index page by page, not at random.
-        rows.sort(key=lambda row: (row[1], row[4]))
         mark = "?" if self.dialect == "sqlite" else "%s"
         events_sql = (
             "INSERT INTO events (event_id, user_id, item_id, type, timestamp) "
