@@ -51,6 +51,8 @@ def check_outage_and_recovery(
         assert answer.status_code == 200
         page = answer.json()
         assert page["degraded"] is True and len(page["sections"]) >= 2
+        # The history read before the outage is cached, so the page stays personal.
+        assert "recommended" in section_ids(page)
         items = [item["item_id"] for section in page["sections"] for item in section["items"]]
         assert len(items) == len(set(items))
 

@@ -22,6 +22,7 @@ from shopfront.feedback.retrain import load_live_bundle
 from shopfront.homepage.service import BundleHolder, HomepageService
 from shopfront.ingest.batch import EventIngestor
 from shopfront.privacy.pseudonymization import pseudonymizer_from_settings
+from shopfront.store.cache import history_cache_from_url
 from shopfront.store.store import Store
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,9 @@ def create_app(
     services.extras["metrics"] = metrics
     # Impressions, attribution, experiments, the bandit and scheduled retraining.
     feedback_services = install_feedback(services)
+    history_cache = history_cache_from_url(settings.redis_url)
+    services.homepages.cache = history_cache
+    services.extras["history_cache"] = history_cache
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -19,6 +19,7 @@ from shopfront.homepage.composer import HomepageComposer
 from shopfront.homepage.page import Homepage, PageConfig
 from shopfront.homepage.rules import PageRules
 from shopfront.prep.snapshot import History, Snapshot
+from shopfront.store.cache import HistoryCache
 from shopfront.store.records import Interaction
 from shopfront.store.store import Store
 
@@ -86,6 +87,9 @@ class HomepageService:
         holder: The live bundle.
     """
 
+    # Recent histories kept outside the database, for pages served during an outage.
+    cache: HistoryCache | None = None
+
     def __init__(self, store: Store, holder: BundleHolder) -> None:
         self.store = store
         self.holder = holder
@@ -113,9 +117,12 @@ class HomepageService:
         degraded = False
         try:
             interactions = self.store.user_history(user_id, n=HISTORY_LENGTH)
+            if self.cache is not None:
+                self.cache.put(user_id, interactions)
         except StoreUnavailableError:
-            logger.warning("store unreachable; serving a page without history")
-            interactions, degraded = [], True
+            logger.warning("store unreachable; serving a page from the cached history")
+            cached = self.cache.get(user_id) if self.cache is not None else None
+            interactions, degraded = cached or [], True
         history = history_from_interactions(interactions, bundle.snapshot)
         return composer.compose(
             user_id, history, page=page, request_id=request_id, degraded=degraded, rules=rules
