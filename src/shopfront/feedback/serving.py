@@ -48,8 +48,8 @@ from shopfront.homepage.service import (
     HISTORY_LENGTH,
     BundleHolder,
     HomepageService,
-    history_from_interactions,
 )
+from shopfront.prep.history import history_of
 from shopfront.prep.snapshot import History
 from shopfront.store.store import Store
 
@@ -191,7 +191,7 @@ class FeedbackHomepageService(HomepageService):
         history = History.empty()
         if arm.personalized:
             interactions = self.store.user_history(user_id, n=HISTORY_LENGTH)
-            history = history_from_interactions(interactions, bundle.snapshot)
+            history = history_of(interactions, bundle.snapshot)
         return composer.compose(user_id, history, page=page, request_id=request_id, rules=rules)
 
     def _variant(self, arm: ArmConfig) -> tuple[ModelBundle, HomepageComposer]:

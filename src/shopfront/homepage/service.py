@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
-
-import numpy as np
+from collections.abc import Callable
 
 from shopfront.errors import BundleError, StoreUnavailableError
 from shopfront.homepage.bundle import ModelBundle
 from shopfront.homepage.composer import HomepageComposer
 from shopfront.homepage.page import Homepage, PageConfig
 from shopfront.homepage.rules import PageRules
-from shopfront.prep.snapshot import History, Snapshot
+from shopfront.prep.history import history_of
 from shopfront.store.cache import HistoryCache
-from shopfront.store.records import Interaction
 from shopfront.store.store import Store
 
 logger = logging.getLogger(__name__)
@@ -64,19 +61,6 @@ class BundleHolder:
     def current(self) -> tuple[ModelBundle, HomepageComposer] | None:
         """The live bundle and composer, or ``None`` before any training."""
         return self._pair
-
-
-def history_from_interactions(interactions: Sequence[Interaction], snapshot: Snapshot) -> History:
-    """Store events as a :class:`History` of the snapshot (unknown items are skipped)."""
-    user_index = snapshot.users.get(interactions[0].user_id, -1) if interactions else -1
-    rows = [(snapshot.items.get(i.item_id), int(i.type), i.timestamp) for i in interactions]
-    rows = [row for row in rows if row[0] >= 0]
-    return History(
-        np.array([r[0] for r in rows], dtype=np.int64),
-        np.array([r[1] for r in rows], dtype=np.int8),
-        np.array([r[2] for r in rows], dtype=np.float64),
-        user_index if user_index >= 0 else None,
-    )
 
 
 class HomepageService:
@@ -123,7 +107,7 @@ class HomepageService:
             logger.warning("store unreachable; serving a page from the cached history")
             cached = self.cache.get(user_id) if self.cache is not None else None
             interactions, degraded = cached or [], True
-        history = history_from_interactions(interactions, bundle.snapshot)
+        history = history_of(interactions, bundle.snapshot)
         return composer.compose(
             user_id, history, page=page, request_id=request_id, degraded=degraded, rules=rules
         )

@@ -87,7 +87,7 @@ class Store:
         query = select(schema.items).where(schema.items.c.item_id == item_id)
         with self._connect() as connection:
             row = connection.execute(query).mappings().first()
-        return _item_from_row(row) if row else None
+        return item_from_row(row) if row else None
 
     def list_items(
         self, *, category: str | None = None, limit: int = 50, offset: int = 0
@@ -99,13 +99,13 @@ class Store:
             query = query.where((column == category) | column.startswith(category + " >"))
         with self._connect() as connection:
             rows = connection.execute(query).mappings().all()
-        return [_item_from_row(row) for row in rows]
+        return [item_from_row(row) for row in rows]
 
     def all_items(self) -> list[Item]:
         """The whole catalog, ordered by id."""
         with self._connect() as connection:
             rows = connection.execute(select(schema.items).order_by("item_id")).mappings().all()
-        return [_item_from_row(row) for row in rows]
+        return [item_from_row(row) for row in rows]
 
     def count_items(self) -> int:
         """Number of catalog items."""
@@ -402,7 +402,8 @@ def _item_row(item: Item, now: float) -> dict[str, Any]:
     }
 
 
-def _item_from_row(row: Any) -> Item:
+def item_from_row(row: Any) -> Item:
+    """An :class:`Item` from a row of the ``items`` table."""
     return Item(
         item_id=row["item_id"],
         title=row["title"],

@@ -23,8 +23,9 @@ import numpy as np
 from shopfront.homepage.bundle import ModelBundle
 from shopfront.homepage.composer import HomepageComposer
 from shopfront.homepage.page import Section
-from shopfront.homepage.service import HISTORY_LENGTH, BundleHolder, history_from_interactions
+from shopfront.homepage.service import HISTORY_LENGTH, BundleHolder
 from shopfront.models.base import top_n
+from shopfront.prep.history import history_of
 from shopfront.prep.snapshot import History
 from shopfront.store.records import Interaction, InteractionType
 from shopfront.store.store import Store
@@ -84,7 +85,7 @@ def inspect_shopper(
         return result
 
     bundle, composer = pair
-    history = history_from_interactions(interactions, bundle.snapshot)
+    history = history_of(interactions, bundle.snapshot)
     result["profile"], result["profile_error"] = build_profile(bundle, history, user_id)
     result["homepage"] = explain_homepage(
         store, bundle, composer, user_id, history, n_runners_up=n_runners_up

@@ -10,7 +10,6 @@ that all SQL of Shopfront lives in one module again.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,7 +17,7 @@ from sqlalchemy import Integer, and_, cast, distinct, func, select
 
 from shopfront.store import schema
 from shopfront.store.records import Item
-from shopfront.store.store import Store
+from shopfront.store.store import Store, item_from_row
 
 SECONDS_PER_DAY = 86_400
 
@@ -31,7 +30,7 @@ def items_by_ids(store: Store, item_ids: Sequence[str]) -> list[Item]:
     query = select(schema.items).where(schema.items.c.item_id.in_(wanted))
     with store.engine.connect() as connection:
         rows = connection.execute(query).mappings().all()
-    found = {row["item_id"]: _item(row) for row in rows}
+    found = {row["item_id"]: item_from_row(row) for row in rows}
     return [found[item_id] for item_id in wanted if item_id in found]
 
 
@@ -46,7 +45,7 @@ def search_titles(store: Store, text: str, *, n: int = 24) -> list[Item]:
     query = select(schema.items).where(and_(*conditions)).order_by(columns.title).limit(n)
     with store.engine.connect() as connection:
         rows = connection.execute(query).mappings().all()
-    return [_item(row) for row in rows]
+    return [item_from_row(row) for row in rows]
 
 
 def category_item_counts(store: Store) -> dict[str, int]:
@@ -132,16 +131,3 @@ def _day(store: Store, timestamp: Any) -> Any:
     days = timestamp / SECONDS_PER_DAY
     # SQLite truncates on cast (timestamps are positive, so that is floor); PostgreSQL rounds.
     return cast(func.floor(days) if store.dialect == "postgresql" else days, Integer)
-
-
-def _item(row: Any) -> Item:
-    return Item(
-        item_id=row["item_id"],
-        title=row["title"],
-        category=row["category"],
-        brand=row["brand"],
-        price=row["price"],
-        attributes=json.loads(row["attributes"] or "{}"),
-        in_stock=bool(row["in_stock"]),
-        created_at=row["created_at"],
-    )
