@@ -45,7 +45,6 @@ from shopfront.homepage.policy import (
 )
 from shopfront.homepage.rules import PageRules
 from shopfront.homepage.service import (
-    HISTORY_LENGTH,
     BundleHolder,
     HomepageService,
 )
@@ -188,11 +187,13 @@ class FeedbackHomepageService(HomepageService):
     ) -> Homepage:
         """A page composed from the arm's variant of the bundle."""
         bundle, composer = self._variant(arm)
-        history = History.empty()
+        history, degraded = History.empty(), False
         if arm.personalized:
-            interactions = self.store.user_history(user_id, n=HISTORY_LENGTH)
+            interactions, degraded = self.recent_interactions(user_id)
             history = history_of(interactions, bundle.snapshot)
-        return composer.compose(user_id, history, page=page, request_id=request_id, rules=rules)
+        return composer.compose(
+            user_id, history, page=page, request_id=request_id, degraded=degraded, rules=rules
+        )
 
     def _variant(self, arm: ArmConfig) -> tuple[ModelBundle, HomepageComposer]:
         """The arm's bundle and composer, built once per live bundle version."""

@@ -187,16 +187,7 @@ def compare_estimates(
         return _undetermined(control, treatment, confidence)
     difference = treatment.value - control.value
     std_error = math.hypot(control.std_error, treatment.std_error)
-    z = z_value(confidence)
-    return Comparison(
-        control,
-        treatment,
-        difference,
-        difference - z * std_error,
-        difference + z * std_error,
-        _two_sided_p(difference, std_error),
-        confidence,
-    )
+    return _compared(control, treatment, difference, std_error, confidence)
 
 
 def paired_ratio_comparison(
@@ -226,16 +217,7 @@ def paired_ratio_comparison(
     ) - (control_numerators - control.value * control_denominators) / np.mean(control_denominators)
     std_error = float(influence.std(ddof=1) / math.sqrt(n))
     difference = treatment.value - control.value
-    z = z_value(confidence)
-    return Comparison(
-        control,
-        treatment,
-        difference,
-        difference - z * std_error,
-        difference + z * std_error,
-        _two_sided_p(difference, std_error),
-        confidence,
-    )
+    return _compared(control, treatment, difference, std_error, confidence)
 
 
 def describe_comparison(
@@ -290,3 +272,19 @@ def _undetermined(control: Estimate, treatment: Estimate, confidence: float) -> 
     """A comparison that the data cannot decide yet (an arm without units)."""
     difference = treatment.value - control.value
     return Comparison(control, treatment, difference, -math.inf, math.inf, math.nan, confidence)
+
+
+def _compared(
+    control: Estimate, treatment: Estimate, difference: float, std_error: float, confidence: float
+) -> Comparison:
+    """The comparison of a difference with its standard error (normal interval, z-test)."""
+    z = z_value(confidence)
+    return Comparison(
+        control,
+        treatment,
+        difference,
+        difference - z * std_error,
+        difference + z * std_error,
+        _two_sided_p(difference, std_error),
+        confidence,
+    )

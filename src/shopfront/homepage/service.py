@@ -18,6 +18,7 @@ from shopfront.homepage.page import Homepage, PageConfig
 from shopfront.homepage.rules import PageRules
 from shopfront.prep.history import history_of
 from shopfront.store.cache import HistoryCache
+from shopfront.store.records import Interaction
 from shopfront.store.store import Store
 
 logger = logging.getLogger(__name__)
@@ -98,16 +99,24 @@ class HomepageService:
         if pair is None:
             raise BundleError("no model bundle is live yet; run `shopfront train` first")
         bundle, composer = pair
-        degraded = False
-        try:
-            interactions = self.store.user_history(user_id, n=HISTORY_LENGTH)
-            if self.cache is not None:
-                self.cache.put(user_id, interactions)
-        except StoreUnavailableError:
-            logger.warning("store unreachable; serving a page from the cached history")
-            cached = self.cache.get(user_id) if self.cache is not None else None
-            interactions, degraded = cached or [], True
+        interactions, degraded = self.recent_interactions(user_id)
         history = history_of(interactions, bundle.snapshot)
         return composer.compose(
             user_id, history, page=page, request_id=request_id, degraded=degraded, rules=rules
         )
+
+    def recent_interactions(self, user_id: str) -> tuple[list[Interaction], bool]:
+        """The shopper's latest events, and whether they came from the cache (store down).
+
+        Every successful read refreshes the cache; when the store is unreachable the
+        cached copy (or nothing) is used and the page is marked degraded.
+        """
+        try:
+            interactions = self.store.user_history(user_id, n=HISTORY_LENGTH)
+        except StoreUnavailableError:
+            logger.warning("store unreachable; serving a page from the cached history")
+            cached = self.cache.get(user_id) if self.cache is not None else None
+            return cached or [], True
+        if self.cache is not None:
+            self.cache.put(user_id, interactions)
+        return interactions, False
