@@ -26,13 +26,13 @@ import resource
 import sys
 import time
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from benchmarks.common import beauty_snapshot
 from shopfront.homepage.bundle import ModelBundle  # noqa: E402
 from shopfront.homepage.composer import HomepageComposer  # noqa: E402
 from shopfront.homepage.ranking import CandidateRanker, train_ranker  # noqa: E402
@@ -42,7 +42,6 @@ from shopfront.prep.builder import build_snapshot  # noqa: E402
 from shopfront.prep.snapshot import History, Snapshot  # noqa: E402
 from shopfront.store.records import InteractionType  # noqa: E402
 
-DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 BASE_MODELS = ("popularity", "trending", "cooccurrence", "als")
 RANKER_MODELS = ("popularity", "cooccurrence", "als")
 OPTIONAL_MODELS: dict[str, dict[str, Any]] = {
@@ -180,16 +179,6 @@ def simulated_snapshot(quick: bool) -> Snapshot:
     shop = simulate_shop(config)
     snapshot, _ = build_snapshot(shop.events, shop.catalog)
     return snapshot
-
-
-def beauty_snapshot() -> Snapshot | None:
-    """Amazon Beauty, when the shared datasets are present."""
-    folder = DATASETS / "amazon_beauty"
-    if not folder.is_dir():
-        return None
-    from shopfront.ingest.amazon import read_amazon_folder
-
-    return read_amazon_folder(folder).to_snapshot()
 
 
 def run(quick: bool) -> dict:

@@ -34,13 +34,13 @@ import resource
 import sys
 import time
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from benchmarks.common import beauty_snapshot
 from shopfront.homepage.ranking.evaluation import compare_with_generators  # noqa: E402
 from shopfront.models.base import CandidateGenerator  # noqa: E402
 from shopfront.models.registry import MODEL_CLASSES, create_model  # noqa: E402
@@ -48,7 +48,6 @@ from shopfront.prep.builder import build_snapshot  # noqa: E402
 from shopfront.prep.snapshot import Snapshot  # noqa: E402
 from shopfront.store.records import InteractionFrame  # noqa: E402
 
-DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 BASE_GENERATORS = ("popularity", "cooccurrence", "als")
 OPTIONAL_GENERATORS: dict[str, dict[str, Any]] = {
     "sequential": {},
@@ -73,16 +72,6 @@ def profile_factory(snapshot: Snapshot) -> Any:
     except ImportError:
         return None
     return ProfileBuilder().fit(snapshot)
-
-
-def beauty() -> Snapshot | None:
-    """Amazon Beauty, when the shared datasets are present."""
-    folder = DATASETS / "amazon_beauty"
-    if not folder.is_dir():
-        return None
-    from shopfront.ingest.amazon import read_amazon_folder
-
-    return read_amazon_folder(folder).to_snapshot()
 
 
 def simulated(quick: bool) -> Snapshot:
@@ -150,7 +139,7 @@ def compare(snapshot: Snapshot, *, quick: bool) -> dict[str, Any]:
 def run(quick: bool) -> dict[str, Any]:
     """Compare the rankers with the generators on each dataset."""
     results: dict[str, Any] = {"quick": quick, "cpu_count": os.cpu_count()}
-    snapshot = beauty()
+    snapshot = beauty_snapshot()
     if snapshot is not None:
         results["amazon_beauty"] = compare(snapshot, quick=quick)
     results["simulated"] = compare(simulated(quick), quick=quick)

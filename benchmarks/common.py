@@ -14,6 +14,20 @@ from pathlib import Path
 
 import httpx
 
+from shopfront.prep.snapshot import Snapshot
+
+DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+
+
+def beauty_snapshot() -> Snapshot | None:
+    """Amazon Beauty, when the shared datasets folder is beside the checkout."""
+    folder = DATASETS / "amazon_beauty"
+    if not folder.is_dir():
+        return None
+    from shopfront.ingest.amazon import read_amazon_folder
+
+    return read_amazon_folder(folder).to_snapshot()
+
 
 def peak_memory_mib() -> float:
     """Peak resident memory of this process so far, in MiB."""

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import typer
 
+from shopfront.cli.bench import bench
 from shopfront.cli.console import configure_logging
 from shopfront.cli.demo import demo
+from shopfront.cli.evaluate import evaluate
 from shopfront.cli.importer import import_command
 from shopfront.cli.privacy import forget, purge
 from shopfront.cli.serve import serve
+from shopfront.cli.simulate import simulate
 from shopfront.cli.train import train
 
 app = typer.Typer(
@@ -31,28 +34,6 @@ app.command("import")(import_command)
 app.command("train")(train)
 app.command("purge")(purge)
 app.command("forget")(forget)
-
-
-def _register_optional() -> None:
-    """Commands of stages that may be absent from a slim install."""
-    try:
-        from shopfront.cli.simulate import simulate
-
-        app.command("simulate")(simulate)
-    except ImportError:
-        pass
-    try:
-        from shopfront.cli.evaluate import evaluate
-
-        app.command("evaluate")(evaluate)
-    except ImportError:
-        pass
-    try:
-        from shopfront.cli.bench import bench
-
-        app.command("bench")(bench)
-    except ImportError:
-        pass
-
-
-_register_optional()
+app.command("simulate")(simulate)
+app.command("evaluate")(evaluate)
+app.command("bench")(bench)

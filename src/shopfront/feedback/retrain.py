@@ -19,6 +19,8 @@ from shopfront.homepage.bundle import ModelBundle, new_version
 from shopfront.homepage.ranking import bundle_ranker
 from shopfront.models.registry import create_model
 from shopfront.prep.builder import build_snapshot
+from shopfront.prep.snapshot import Snapshot
+from shopfront.profiles import ProfileBuilder
 from shopfront.store.store import Store
 
 logger = logging.getLogger(__name__)
@@ -108,12 +110,10 @@ def train_bundle(
     return bundle
 
 
-def _fit_profiles(snapshot: Any, step: StepCallback, timings: dict[str, float]) -> Any:
-    """The fitted profile builder, when the profiles stage is available."""
-    try:
-        from shopfront.profiles import ProfileBuilder
-    except ImportError:
-        return None
+def _fit_profiles(
+    snapshot: Snapshot, step: StepCallback, timings: dict[str, float]
+) -> ProfileBuilder:
+    """The profile builder of the bundle, fitted on its snapshot."""
     step("profiles")
     started = time.perf_counter()
     builder = ProfileBuilder().fit(snapshot)
