@@ -1,4 +1,4 @@
-"""The retention window purges old events and impressions, as a function and a job (#7)."""
+"""The retention window purges old events, impressions, page views and bundles, as a job (#7)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,11 @@ def impression(request_id: str, user_id: str, age_days: float) -> dict[str, obje
             "model_version": "v", "served_at": NOW - age_days * SECONDS_PER_DAY}  # fmt: skip
 
 
+def page_view(request_id: str, age_days: float) -> dict[str, object]:
+    return {"request_id": request_id, "served_at": NOW - age_days * SECONDS_PER_DAY,
+            "model_version": "v", "policy": "fixed", "ordering": "[]"}  # fmt: skip
+
+
 def fill(store: Store) -> None:
     """'old' has only expired events; 'mixed' has both; 'gone' was deleted long ago."""
     store.insert_interactions(
@@ -43,6 +48,7 @@ def fill(store: Store) -> None:
     with store.engine.begin() as connection:
         connection.execute(insert(schema.impressions), [impression("r1", "old", 400),
                                                          impression("r2", "mixed", 1)])  # fmt: skip
+        connection.execute(insert(schema.page_views), [page_view("r1", 400), page_view("r2", 1)])
         connection.execute(
             update(schema.users)
             .where(schema.users.c.user_id == "gone")
@@ -60,7 +66,7 @@ def test_purge_keeps_the_window_and_drops_the_rest(db_url: str) -> None:
     fill(store)
 
     report = purge_expired(store, retention_days=365, now=NOW)
-    assert (report.events, report.impressions) == (3, 1)
+    assert (report.events, report.impressions, report.page_views) == (3, 1, 1)
     assert report.cutoff == pytest.approx(NOW - 365 * SECONDS_PER_DAY)
     assert [e.event_id for e in store.user_history("mixed")] == ["m2"]
     assert store.user_history("old") == []
@@ -70,6 +76,37 @@ def test_purge_keeps_the_window_and_drops_the_rest(db_url: str) -> None:
     assert report.users == 2
     assert purge_expired(store, retention_days=365, now=NOW).events == 0
     store.close()
+
+
+def test_bundles_retired_before_the_window_are_deleted_with_their_folders(
+    tmp_path: Path,
+) -> None:
+    store = Store("sqlite://")
+    folders = {}
+    bundles = [
+        ("old-retired", "retired", 400),
+        ("old-rejected", "rejected", 400),
+        ("recent-retired", "retired", 10),
+        ("old-live", "live", 400),
+    ]
+    for version, status, age_days in bundles:
+        folders[version] = tmp_path / version
+        (folders[version] / "models").mkdir(parents=True)
+        store.register_bundle(version, str(folders[version]), metrics={})
+        with store.engine.begin() as connection:
+            table = schema.model_bundles
+            connection.execute(
+                update(table)
+                .where(table.c.version == version)
+                .values(status=status, created_at=NOW - age_days * SECONDS_PER_DAY)
+            )
+
+    report = purge_expired(store, retention_days=365, now=NOW)
+
+    assert report.bundles == 2
+    assert {b["version"] for b in store.bundles()} == {"recent-retired", "old-live"}
+    assert not folders["old-retired"].exists() and not folders["old-rejected"].exists()
+    assert folders["recent-retired"].exists() and folders["old-live"].exists()
 
 
 def test_the_window_must_be_positive_and_configured() -> None:
@@ -92,6 +129,7 @@ def test_the_job_runs_from_the_command_line(
     assert main(["purge", "--db", url]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert (summary["events"], summary["impressions"], summary["users"]) == (3, 1, 2)
+    assert (summary["page_views"], summary["bundles"]) == (1, 0)
 
     assert main(["forget", "mixed", "--db", url]) == 0
     assert json.loads(capsys.readouterr().out) == {"events": 1}

@@ -10,6 +10,7 @@ Options fall back to the ``SHOPFRONT_`` environment settings.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -43,12 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _purge(settings: Settings, days: float | None) -> dict[str, float]:
     report = run_retention(settings, retention_days=days)
-    return {
-        "cutoff": report.cutoff,
-        "events": report.events,
-        "impressions": report.impressions,
-        "users": report.users,
-    }
+    return dataclasses.asdict(report)
 
 
 def _forget(settings: Settings, user_id: str) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""The retention window: events and impressions older than it are purged.
+"""The retention window: events, impressions, page views and old bundles are purged.
 
 Run :func:`run_retention` on a schedule (cron, a systemd timer, a Kubernetes
 CronJob)::
@@ -7,15 +7,19 @@ CronJob)::
 
 or with ``SHOPFRONT_RETENTION_DAYS`` and ``SHOPFRONT_DB_URL`` set, without
 options. Age is measured from each event's own timestamp and from each
-impression's serving time. Model bundles trained before a purge still hold what
-they learned from the purged events until the next training.
+impression's serving time. Retired and rejected model bundles created before
+the window are deleted, folder and record; the live bundle, and bundles younger
+than the window, still hold what they learned from purged events until they are
+replaced and age out in turn.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from shopfront.config import Settings
 from shopfront.errors import ValidationError
@@ -24,6 +28,7 @@ from shopfront.store.store import Store
 logger = logging.getLogger(__name__)
 
 SECONDS_PER_DAY = 86_400.0
+PRUNABLE_BUNDLE_STATUSES = frozenset({"retired", "rejected"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +39,17 @@ class RetentionReport:
         cutoff: Unix seconds; everything older was purged.
         events: Events deleted.
         impressions: Impressions deleted.
+        page_views: Served-page records deleted.
         users: User rows deleted (shoppers left without events, expired tombstones).
+        bundles: Retired or rejected model bundles deleted.
     """
 
     cutoff: float
     events: int
     impressions: int
+    page_views: int
     users: int
+    bundles: int = 0
 
 
 def purge_expired(
@@ -64,16 +73,31 @@ def purge_expired(
         raise ValidationError(f"retention_days must be > 0, got {retention_days!r}")
     now = time.time() if now is None else now
     cutoff = now - retention_days * SECONDS_PER_DAY
-    # TODO(#7): also purge the feedback stage's page_views and retired bundle folders.
     counts = store.purge_before(cutoff)
+    bundles = prune_bundles(store, cutoff)
     logger.info(
-        "purged expired data days=%s events=%d impressions=%d users=%d",
-        retention_days,
-        counts["events"],
-        counts["impressions"],
-        counts["users"],
-    )
-    return RetentionReport(cutoff=cutoff, **counts)
+        "purged expired data days=%s events=%d impressions=%d page_views=%d users=%d bundles=%d",
+        retention_days, counts["events"], counts["impressions"], counts["page_views"],
+        counts["users"], bundles,
+    )  # fmt: skip
+    return RetentionReport(cutoff=cutoff, bundles=bundles, **counts)
+
+
+def prune_bundles(store: Store, cutoff: float) -> int:
+    """Delete retired and rejected bundles created before ``cutoff``; how many went.
+
+    Their snapshots hold shoppers' histories as of their training, so they must
+    not outlive the window. The live bundle and fresh candidates are never touched.
+    """
+    expired = [
+        bundle
+        for bundle in store.bundles()
+        if bundle["status"] in PRUNABLE_BUNDLE_STATUSES and bundle["created_at"] < cutoff
+    ]
+    for bundle in expired:
+        shutil.rmtree(Path(bundle["path"]), ignore_errors=True)
+        store.delete_bundle(bundle["version"])
+    return len(expired)
 
 
 def run_retention(settings: Settings, *, retention_days: float | None = None) -> RetentionReport:

@@ -281,7 +281,7 @@ class Store:
     # Retention -------------------------------------------------------------------------
 
     def purge_before(self, cutoff: float, *, chunk: int = 5000) -> dict[str, int]:
-        """Delete events and impressions older than ``cutoff`` (Unix seconds).
+        """Delete events, impressions and page views older than ``cutoff`` (Unix seconds).
 
         Events go in chunks of ``chunk``, each its own transaction, so ingest
         goes on meanwhile. Users left without any event lose their row, and
@@ -307,8 +307,16 @@ class Store:
             impressions = connection.execute(
                 delete(schema.impressions).where(schema.impressions.c.served_at < cutoff)
             ).rowcount
+            page_views = connection.execute(
+                delete(schema.page_views).where(schema.page_views.c.served_at < cutoff)
+            ).rowcount
             removed_users = connection.execute(delete(schema.users).where(forgotten)).rowcount
-        return {"events": int(events), "impressions": int(impressions), "users": int(removed_users)}
+        return {
+            "events": int(events),
+            "impressions": int(impressions),
+            "page_views": int(page_views),
+            "users": int(removed_users),
+        }
 
     # Model bundles ---------------------------------------------------------------------
 
@@ -353,6 +361,12 @@ class Store:
                 .all()
             )
         return [{**row, "metrics": json.loads(row["metrics"])} for row in rows]
+
+    def delete_bundle(self, version: str) -> None:
+        """Forget a bundle's record (its folder is the caller's to remove)."""
+        table = schema.model_bundles
+        with self._begin() as connection:
+            connection.execute(delete(table).where(table.c.version == version))
 
     def live_bundle(self) -> dict[str, Any] | None:
         """The live bundle's record, or ``None`` before the first training."""
