@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 
 from shopfront.homepage.bundle import ModelBundle
+from shopfront.store import queries
 from shopfront.store.records import Item
 from shopfront.store.store import Store
-from shopfront.web import queries
 from shopfront.web.thumbnails import category_colour, thumbnail_uri
 
 

@@ -12,9 +12,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from shopfront.store import queries
 from shopfront.store.records import INTERACTION_LABELS, InteractionType
 from shopfront.store.store import Store
-from shopfront.web import queries
 
 SECONDS_PER_DAY = queries.SECONDS_PER_DAY
 ACTIVE_WINDOW_DAYS = 7

@@ -27,9 +27,9 @@ from shopfront.homepage.service import HISTORY_LENGTH, BundleHolder
 from shopfront.models.base import top_n
 from shopfront.prep.history import history_of
 from shopfront.prep.snapshot import History
+from shopfront.store import queries
 from shopfront.store.records import Interaction, InteractionType
 from shopfront.store.store import Store
-from shopfront.web import queries
 from shopfront.web.catalog import item_card
 
 logger = logging.getLogger(__name__)

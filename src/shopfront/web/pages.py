@@ -16,7 +16,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from shopfront.api.services import Services, get_services
 from shopfront.homepage.bundle import ModelBundle
-from shopfront.web import catalog, dashboard, queries
+from shopfront.store import queries
+from shopfront.web import catalog, dashboard
 from shopfront.web.rendering import render, static_file
 
 router = APIRouter(tags=["web"])

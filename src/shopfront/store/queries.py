@@ -3,9 +3,8 @@
 They read the tables of :mod:`shopfront.store.schema` through the store's engine
 in SQLAlchemy Core, so they run unchanged on SQLite and PostgreSQL. Each is a
 small aggregate the database answers faster than Python could over all events.
-
-TODO(#8): move these into :class:`~shopfront.store.store.Store` as methods, so
-that all SQL of Shopfront lives in one module again.
+They sit beside :class:`~shopfront.store.store.Store`, which owns every write,
+so that all of Shopfront's SQL lives in this package.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
+from shopfront.store import queries
 from shopfront.store.records import Interaction, InteractionType, Item
 from shopfront.store.store import Store
-from shopfront.web import queries
 
 
 def small_store() -> Store:
