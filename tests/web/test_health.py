@@ -6,7 +6,7 @@ from shopfront.api.metrics import ServiceMetrics
 from shopfront.store.records import Interaction, InteractionType
 from shopfront.store.store import Store
 from shopfront.web.health import data_health, ingest_outcomes
-from tests.web.test_queries import small_store
+from tests.store.test_queries import small_store
 
 
 def test_series_cover_every_day_from_the_first_event() -> None:

@@ -89,6 +89,9 @@ class SectionOut(BaseModel):
     title: str
     reason: str
     items: list[PageItemOut]
+    anchor_item_id: str | None = Field(
+        default=None, description="The product a 'Because you viewed' row is built around."
+    )
 
 
 class HomepageOut(BaseModel):

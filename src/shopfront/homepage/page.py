@@ -39,6 +39,7 @@ class Section:
         reason: Why the row is on the page.
         items: The products, left to right.
         kind: The section type (``"top_picks"``), shared by all its ids.
+        anchor_item_id: The product a *Because you viewed* row is built around.
     """
 
     id: str
@@ -46,6 +47,7 @@ class Section:
     reason: str
     items: list[PageItem]
     kind: str = ""
+    anchor_item_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,7 @@ def finish_row(
         reason=draft.reason,
         items=_page_items(context, all_items, all_scores, reasons),
         kind=draft.kind,
+        anchor_item_id=None if draft.anchor is None else context.stats.item_index.id(draft.anchor),
     )
 
 

@@ -13,7 +13,6 @@ logs no impression and counts no page view.
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
 from typing import Any
@@ -35,8 +34,7 @@ from shopfront.web.catalog import item_card
 logger = logging.getLogger(__name__)
 
 # Which generator a row of each kind ranks its candidates by, in order of preference; the
-# same preferences as the section builders. TODO(#8): read them from the composer's drafts
-# once it exposes them, instead of mirroring its rules here.
+# same preferences as the section builders.
 PERSONAL_MODELS = ("sequential", "als", "bpr", "cooccurrence", "content")
 SIMILAR_MODELS = ("cooccurrence", "content", "als", "bpr")
 SECTION_MODELS: dict[str, tuple[str, ...]] = {
@@ -50,7 +48,6 @@ SECTION_MODELS: dict[str, tuple[str, ...]] = {
 DISCOVERY_SECTIONS = frozenset({"recommended", "because_viewed", "new_for_you"})
 # Rows of the shopper's own items (buy it again, their cart) rank no open candidates.
 OWN_ITEM_SECTIONS = frozenset({"buy_again", "complete_purchase", "bought_together"})
-ANCHOR_PATTERN = re.compile(r"similar to (?P<item_id>\S+)$")
 
 
 def inspect_shopper(
@@ -229,10 +226,9 @@ def _section_scores(
 
 
 def _anchor(section: Section, index_of: Any, history: History) -> int | None:
-    """The item a *Because you viewed* row is built around: named in its reason, else the latest."""
-    match = ANCHOR_PATTERN.search(section.reason)
-    if match is not None and index_of(match["item_id"], -1) >= 0:
-        return int(index_of(match["item_id"], -1))
+    """The item a *Because you viewed* row is built around: its anchor, else the latest."""
+    if section.anchor_item_id is not None and index_of(section.anchor_item_id, -1) >= 0:
+        return int(index_of(section.anchor_item_id, -1))
     return int(history.item_indices[-1]) if len(history) else None
 
 

@@ -35,6 +35,7 @@ class SectionDraft:
         diversify: Whether the row is reordered for variety (not for a cart).
         own_items: Whether the row may show the shopper's bought or carted items.
         min_items: Fewest items for the row to be worth showing.
+        anchor: Item index the row is built around (*Because you viewed*), else ``None``.
     """
 
     id: str
@@ -48,6 +49,7 @@ class SectionDraft:
     diversify: bool = True
     own_items: bool = False
     min_items: int = 3
+    anchor: int | None = None
 
 
 SectionBuilder = Callable[[ShopperContext, int], list[SectionDraft]]

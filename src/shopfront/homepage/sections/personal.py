@@ -74,11 +74,12 @@ def because_you_viewed(context: ShopperContext, n: int) -> list[SectionDraft]:
                 id="because_viewed" if not drafts else f"because_viewed:{len(drafts) + 1}",
                 kind="because_viewed",
                 title=_because_title(kind, name),
-                reason=f"similar to {context.stats.item_index.id(anchor)}",
+                reason=f"similar to {name}",
                 item_indices=similar.item_indices[keep],
                 scores=similar.scores[keep],
                 explain=_similar_reason(similar.source, name),
                 engagement=(0.85 if in_session else 0.6) * (0.85 ** len(drafts)),
+                anchor=anchor,
             )
         )
         if len(drafts) == MAX_ANCHORS:

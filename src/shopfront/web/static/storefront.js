@@ -174,6 +174,7 @@ function sectionElement(section, page) {
   const el = document.createElement("section");
   el.className = "section";
   el.dataset.sectionId = section.id;
+  if (section.anchor_item_id) el.dataset.anchorItemId = section.anchor_item_id;
   el.innerHTML = `<h2></h2><div class="section-why"></div><div class="row"></div>`;
   el.querySelector("h2").textContent = section.title;
   el.querySelector(".section-why").textContent = `Why this row: ${section.reason}`;
