@@ -37,7 +37,19 @@ ARM_LABELS = {
 LOGGED_LABELS = {f"loop:{arm}": label for arm, label in ARM_LABELS.items()}
 
 
-def run(config: LoopConfig, img: Path | None) -> dict[str, object]:
+def run(quick: bool = False) -> dict[str, object]:
+    """The loop as ``shopfront bench`` runs it: full size, or the quick smoke run; no charts."""
+    return measure(loop_config(quick, seed=0), img=None)
+
+
+def loop_config(quick: bool, seed: int) -> LoopConfig:
+    """The full loop, or 400 shoppers for 4 days."""
+    if quick:
+        return LoopConfig(n_users=400, n_items=1_000, days=4, page_views_per_day=160, seed=seed)
+    return LoopConfig(seed=seed)
+
+
+def measure(config: LoopConfig, img: Path | None) -> dict[str, object]:
     """Run the loop, draw the charts into ``img`` (when given), return the measurements."""
     began = time.perf_counter()
     cpu_began = time.process_time()
@@ -121,12 +133,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="Seed of the shop and the loop.")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    config = LoopConfig(seed=args.seed)
-    if args.quick:
-        config = LoopConfig(
-            n_users=400, n_items=1_000, days=4, page_views_per_day=160, seed=args.seed
-        )
-    summary = run(config, args.img)
+    summary = measure(loop_config(args.quick, args.seed), args.img)
     text = json.dumps(summary, indent=2, default=str)
     if args.json is not None:
         args.json.write_text(text)

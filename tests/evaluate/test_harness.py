@@ -11,7 +11,15 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from shopfront.evaluate import evaluate, load_dataset, results_table, write_html, write_json
+from shopfront.errors import ValidationError
+from shopfront.evaluate import (
+    EvaluationResult,
+    evaluate,
+    load_dataset,
+    results_table,
+    write_html,
+    write_json,
+)
 from shopfront.models.base import CandidateGenerator
 from shopfront.models.transitions import TransitionCandidateGenerator
 from shopfront.prep.snapshot import History, Snapshot
@@ -79,6 +87,28 @@ def test_reports_in_every_form(tiny_snapshot: Snapshot, tmp_path: Path) -> None:
     written = write_html(results, tmp_path / "report.html")
     assert all(p.exists() and p.stat().st_size > 0 for p in written)
     assert "<table>" in (tmp_path / "report.html").read_text()
+
+
+def test_seed_runs_from_separate_processes_combine_as_one(tiny_snapshot: Snapshot) -> None:
+    def factory(seed: int) -> CandidateGenerator:
+        return CountingModel(noise=5.0, seed=seed)
+
+    together = evaluate(factory, tiny_snapshot, "valid", [0, 1, 2])
+    parts = [evaluate(factory, tiny_snapshot, "valid", [seed]) for seed in (0, 1, 2)]
+
+    # Each part goes through JSON, as a benchmark child process writes it.
+    loaded = [EvaluationResult.from_dict(json.loads(json.dumps(p.to_dict()))) for p in parts]
+    combined = loaded[0].combined(loaded[1]).combined(loaded[2])
+    assert [run.seed for run in combined.runs] == [0, 1, 2]
+    assert combined.mean == pytest.approx(together.mean)
+    assert combined.std == pytest.approx(together.std)
+
+
+def test_results_of_other_splits_do_not_combine(tiny_snapshot: Snapshot) -> None:
+    valid = evaluate(lambda s: CountingModel(seed=s), tiny_snapshot, "valid", [0])
+    test = evaluate(lambda s: CountingModel(seed=s), tiny_snapshot, "test", [1])
+    with pytest.raises(ValidationError, match="split"):
+        valid.combined(test)
 
 
 def test_saved_snapshot_is_a_dataset(tiny_snapshot: Snapshot, tmp_path: Path) -> None:

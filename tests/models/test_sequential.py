@@ -135,6 +135,24 @@ def test_early_stopping_and_save_load(tiny_snapshot: Snapshot, tmp_path: Path) -
     np.testing.assert_allclose(loaded.score(histories), model.score(histories), rtol=1e-5)
 
 
+def test_transition_weight_is_learned_on_held_out_items() -> None:
+    # Shoppers walk a chain of products (each one is followed by the next), which
+    # transition counts capture at once and a network trained for one epoch does not.
+    rng = np.random.default_rng(0)
+    catalog = [Item(item_id=f"i{i}", title=f"product {i}") for i in range(80)]
+    starts = rng.integers(0, 70, size=300)
+    sequences = [[f"i{i}" for i in range(s, s + int(rng.integers(4, 10)))] for s in starts]
+    sequences = [[item for item in seq if int(item[1:]) < 80] for seq in sequences]
+    snapshot = snapshot_from_sequences([f"u{u}" for u in range(300)], sequences, catalog)
+    options = {**FAST, "max_epochs": 1, "patience": 1, "validation_users": 200}
+    model = SequentialCandidateGenerator(**options).fit(snapshot)  # type: ignore[arg-type]
+
+    assert model.transition_weight_ > 0.0
+    history = History(np.array([snapshot.items.index("i10"), snapshot.items.index("i11")]))
+    top = model.recommend(history, 1).item_indices
+    assert snapshot.items.to_ids(top) == ["i12"]
+
+
 def test_unfitted_and_bad_options_are_rejected(tiny_snapshot: Snapshot) -> None:
     with pytest.raises(NotFittedError):
         SequentialCandidateGenerator().score([History.empty()])

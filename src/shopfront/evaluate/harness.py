@@ -20,7 +20,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -124,6 +124,35 @@ class EvaluationResult:
     def peak_memory_mib(self) -> float:
         """Peak resident memory of the process over the runs."""
         return float(max(r.peak_memory_mib for r in self.runs))
+
+    @classmethod
+    def from_dict(cls, payload: dict[str, Any]) -> EvaluationResult:
+        """The result :meth:`to_dict` wrote, without the per-user ranks it leaves out."""
+        runs = [
+            SeedRun(
+                seed=int(run["seed"]),
+                metrics=dict(run["metrics"]),
+                rare_metrics=dict(run["rare_metrics"]),
+                fit_seconds=float(run["fit_seconds"]),
+                fit_cpu_seconds=float(run.get("fit_cpu_seconds", float("nan"))),
+                score_seconds=float(run["score_seconds"]),
+                peak_memory_mib=float(run["peak_memory_mib"]),
+                ranks=np.zeros(0, dtype=np.int64),
+            )
+            for run in payload["runs"]
+        ]
+        names = ("model", "dataset", "split", "n_users", "n_items", "n_rare")
+        return cls(**{name: payload[name] for name in names}, runs=runs)
+
+    def combined(self, other: EvaluationResult) -> EvaluationResult:
+        """Both results' runs as one (the same model, dataset and split, other seeds)."""
+        mine = (self.model, self.dataset, self.split, self.n_users)
+        theirs = (other.model, other.dataset, other.split, other.n_users)
+        if mine != theirs:
+            raise ValidationError(
+                f"results must share model, dataset, split and users: {mine} vs {theirs}"
+            )
+        return replace(self, runs=[*self.runs, *other.runs])
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (ranks left out)."""

@@ -1,13 +1,16 @@
-"""Training loop of the transformer: full-catalog cross-entropy, AdamW, early stopping.
+"""Training loop of the transformer: softmax cross-entropy, AdamW, early stopping.
 
 Letters: B batch, L length, D hidden size, N items, P real positions of a batch.
 
 Each step embeds a batch of windows, runs the causal encoder, keeps the P real
-(non-padding) positions and scores them against the whole item table: the loss
-is the softmax cross-entropy of the true next item among all N items. Full
-softmax beats sampled binary losses by a wide margin on this task (Klenitskiy &
-Vasilev, "Turning Dross Into Gold Loss: is BERT4Rec really better than
-SASRec?", RecSys 2023), and N ≈ 12k is cheap enough on a CPU.
+(non-padding) positions and scores them against candidate items: the loss is the
+softmax cross-entropy of the true next item. A softmax beats sampled binary
+losses by a wide margin on this task (Klenitskiy & Vasilev, "Turning Dross Into
+Gold Loss: is BERT4Rec really better than SASRec?", RecSys 2023). The candidates
+are either all N items or, four times cheaper on a CPU at N ≈ 12k, the batch's
+targets plus uniform negatives with a logQ correction. On Amazon Beauty the two
+were level on held-out NDCG@10 epoch for epoch over the eight epochs compared
+(0.048 full, 0.047 sampled), at 45-57 s against 10-13 s an epoch.
 
 Early stopping watches NDCG@10 of held-out next items (full ranking, history
 masked) after every epoch and keeps the best weights.
