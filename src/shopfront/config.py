@@ -25,7 +25,7 @@ DEFAULT_MODELS = (
 # The transformer trains within a time budget, so `shopfront train` (and the demo) stay
 # predictable on two cores; a GPU, when present, gets through more epochs in it.
 DEFAULT_MODEL_OPTIONS: dict[str, dict[str, Any]] = {
-    "sequential": {"max_epochs": 40, "max_train_seconds": 20.0, "refit": False},
+    "sequential": {"max_epochs": 40, "max_train_seconds": 20.0, "refit": "none"},
 }
 
 

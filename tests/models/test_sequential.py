@@ -123,7 +123,7 @@ def test_items_without_interactions_are_recommendable(tiny_snapshot: Snapshot) -
 
 
 def test_early_stopping_and_save_load(tiny_snapshot: Snapshot, tmp_path: Path) -> None:
-    options = {**FAST, "patience": 1, "max_epochs": 3, "refit": False}
+    options = {**FAST, "patience": 1, "max_epochs": 3, "refit": "none"}
     model = SequentialCandidateGenerator(**options).fit(tiny_snapshot)  # type: ignore[arg-type]
     assert 1 <= model.training_.best_epoch <= model.training_.epochs_run <= 3
     assert len(model.training_.ndcgs) == model.training_.epochs_run
@@ -153,10 +153,25 @@ def test_transition_weight_is_learned_on_held_out_items() -> None:
     assert snapshot.items.to_ids(top) == ["i12"]
 
 
+def test_refit_trains_on_the_held_out_items(tiny_snapshot: Snapshot) -> None:
+    options = {**FAST, "patience": 1, "max_epochs": 2, "validation_users": 20}
+    kept = SequentialCandidateGenerator(**options, refit="none")  # type: ignore[arg-type]
+    continued = SequentialCandidateGenerator(**options, refit="continue")  # type: ignore[arg-type]
+    histories = [tiny_snapshot.history(u) for u in range(5)]
+
+    # The same phase one (same seed), then only "continue" trains on everything.
+    before = kept.fit(tiny_snapshot).score(histories)
+    after = continued.fit(tiny_snapshot).score(histories)
+    assert kept.training_.ndcgs == continued.training_.ndcgs
+    assert not np.allclose(before, after)
+
+
 def test_unfitted_and_bad_options_are_rejected(tiny_snapshot: Snapshot) -> None:
     with pytest.raises(NotFittedError):
         SequentialCandidateGenerator().score([History.empty()])
     with pytest.raises(ValidationError, match="hidden_dim"):
         SequentialCandidateGenerator(hidden_dim=10, heads=3).fit(tiny_snapshot)
+    with pytest.raises(ValidationError, match="refit must be one of"):
+        SequentialCandidateGenerator(refit="twice").fit(tiny_snapshot)
     with pytest.raises(NotImplementedError, match="attention"):
         SequentialCandidateGenerator(attention="flash").fit(tiny_snapshot)

@@ -9,9 +9,11 @@ Training runs in two phases. The first holds out the last item of a sample of
 shoppers and learns from them how many epochs to train and how much weight the
 counts of "last item → next item" transitions deserve next to the network's
 log-softmax; that blend is worth about a tenth of NDCG@10 on Amazon Beauty, where
-the network alone misses strong item-to-item regularities. The second refits
-from scratch on everything for the epochs found, so the latest items (the ones
-the homepage reads) are training targets too.
+the network alone misses strong item-to-item regularities. The second trains
+the best network of the first a little longer on everything, at a lower
+learning rate, so that the held-out latest items are training targets too. On
+Beauty that finishing step scored as well as a refit from scratch for the
+epochs found, in half the training time.
 
 At request time :meth:`SequentialCandidateGenerator.score` reads the latest
 ``max_seq_len`` items of each history, so a new click changes the next scores
@@ -55,6 +57,7 @@ from shopfront.prep.snapshot import History, Snapshot
 logger = logging.getLogger(__name__)
 
 TEXT_ENCODERS: tuple[str, ...] = ("minilm", "hashing", "none")
+REFIT_MODES: tuple[str, ...] = ("continue", "scratch", "none")
 TRANSITION_WEIGHTS: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
 MAX_ATTRIBUTE_SLOTS = 16
 
@@ -77,8 +80,13 @@ class SequentialCandidateGenerator(CandidateGenerator):
         max_epochs: Upper bound on training epochs.
         patience: Early-stopping patience in epochs; 0 trains ``max_epochs`` on
             everything, with no held-out validation.
-        refit: After early stopping, retrain from scratch on all interactions
-            (held-out ones included) for the best number of epochs.
+        refit: What follows early stopping, on all interactions (held-out ones
+            included): ``"continue"`` trains the best network ``refit_epochs``
+            more epochs at ``refit_lr_scale`` times the learning rate;
+            ``"scratch"`` retrains a new network for the best number of epochs;
+            ``"none"`` keeps the best network as it is.
+        refit_epochs: Epochs of the ``"continue"`` refit.
+        refit_lr_scale: Learning-rate factor of the ``"continue"`` refit.
         validation_users: At most this many users' last items are held out for
             early stopping (all users still train on the rest of their history).
         max_train_seconds: Wall-time budget of each training phase (0: none);
@@ -118,7 +126,9 @@ class SequentialCandidateGenerator(CandidateGenerator):
         use_time_gaps: bool = True,
         max_epochs: int = 200,
         patience: int = 3,
-        refit: bool = True,
+        refit: str = "continue",
+        refit_epochs: int = 2,
+        refit_lr_scale: float = 0.3,
         validation_users: int = 4096,
         max_train_seconds: float = 0.0,
         batch_size: int = 256,
@@ -145,6 +155,8 @@ class SequentialCandidateGenerator(CandidateGenerator):
         self.max_epochs = max_epochs
         self.patience = patience
         self.refit = refit
+        self.refit_epochs = refit_epochs
+        self.refit_lr_scale = refit_lr_scale
         self.validation_users = validation_users
         self.max_train_seconds = max_train_seconds
         self.batch_size = batch_size
@@ -180,13 +192,18 @@ class SequentialCandidateGenerator(CandidateGenerator):
                 counts = transition_counts(snapshot, keep)
                 weight = pick_transition_weight(network, validation, counts, device)
 
-        # Phase 2: train on everything, for the epochs phase 1 found (or max_epochs).
-        if validation is None or self.refit:
+        # Phase 2: train on everything (without validation: max_epochs from scratch).
+        if validation is None or self.refit == "scratch":
             epochs = outcome.best_epoch if validation is not None else self.max_epochs
             network = self._new_network(network_config, attribute_slots, text, device)
-            windows = SequenceWindows(snapshot, self.max_seq_len)
             config = self._training_config(max_epochs=max(epochs, 1))
-            train_network(network, windows, config, device)
+            train_network(network, SequenceWindows(snapshot, self.max_seq_len), config, device)
+        elif self.refit == "continue" and self.refit_epochs > 0:
+            config = self._training_config(
+                max_epochs=self.refit_epochs,
+                learning_rate=self.learning_rate * self.refit_lr_scale,
+            )
+            train_network(network, SequenceWindows(snapshot, self.max_seq_len), config, device)
 
         self.network_ = network.eval()
         self.item_table_ = _item_table(network)
@@ -292,12 +309,14 @@ class SequentialCandidateGenerator(CandidateGenerator):
             use_time_gaps=self.use_time_gaps,
         )
 
-    def _training_config(self, max_epochs: int | None = None) -> TrainingConfig:
+    def _training_config(
+        self, max_epochs: int | None = None, learning_rate: float | None = None
+    ) -> TrainingConfig:
         return TrainingConfig(
             max_epochs=self.max_epochs if max_epochs is None else max_epochs,
             patience=self.patience,
             batch_size=self.batch_size,
-            learning_rate=self.learning_rate,
+            learning_rate=self.learning_rate if learning_rate is None else learning_rate,
             weight_decay=self.weight_decay,
             negatives=self.negatives,
             max_seconds=self.max_train_seconds,
@@ -335,6 +354,13 @@ class SequentialCandidateGenerator(CandidateGenerator):
             raise NotImplementedError(
                 f"attention={self.attention!r} is not supported by {type(self).__name__}; "
                 f"choose one of {ATTENTION_IMPLEMENTATIONS}"
+            )
+        if self.refit not in REFIT_MODES:
+            raise ValidationError(f"refit must be one of {REFIT_MODES}, got {self.refit!r}")
+        if self.refit_epochs < 0 or self.refit_lr_scale <= 0.0:
+            raise ValidationError(
+                f"refit_epochs must be >= 0 and refit_lr_scale > 0, "
+                f"got {self.refit_epochs} and {self.refit_lr_scale}"
             )
         if self.text_encoder not in TEXT_ENCODERS:
             raise ValidationError(
