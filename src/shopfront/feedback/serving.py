@@ -192,7 +192,13 @@ class FeedbackHomepageService(HomepageService):
             interactions, degraded = self.recent_interactions(user_id)
             history = history_of(interactions, bundle.snapshot)
         return composer.compose(
-            user_id, history, page=page, request_id=request_id, degraded=degraded, rules=rules
+            user_id,
+            history,
+            page=page,
+            request_id=request_id,
+            degraded=degraded,
+            rules=rules,
+            in_stock=self.stock.in_stock(bundle.snapshot.items),
         )
 
     def _variant(self, arm: ArmConfig) -> tuple[ModelBundle, HomepageComposer]:

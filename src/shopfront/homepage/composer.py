@@ -102,6 +102,7 @@ class HomepageComposer:
         degraded: bool = False,
         rules: PageRules | None = None,
         now: float | None = None,
+        in_stock: np.ndarray | None = None,
     ) -> Homepage:
         """The homepage of one shopper for one page view.
 
@@ -114,11 +115,14 @@ class HomepageComposer:
             rules: Rules of this request, narrowing the composer's.
             now: Time of the request; defaults to the later of the snapshot's
                 time and the shopper's latest event (the shop's own clock).
+            in_stock: bool (n_items,) live stock of the bundle's items
+                (:class:`~shopfront.homepage.stock.LiveStock`); the snapshot's when ``None``.
         """
+        args = (user_id, history, page, request_id, degraded, rules, now, in_stock)
         if self._threads is None:
-            return self._compose(user_id, history, page, request_id, degraded, rules, now)
+            return self._compose(*args)
         with self._threads.limit(limits=1, user_api="blas"):
-            return self._compose(user_id, history, page, request_id, degraded, rules, now)
+            return self._compose(*args)
 
     def _compose(
         self,
@@ -129,13 +133,14 @@ class HomepageComposer:
         degraded: bool,
         rules: PageRules | None,
         now: float | None,
+        in_stock: np.ndarray | None,
     ) -> Homepage:
         """:meth:`compose` inside the thread limit."""
         page = page or PageConfig()
         request_id = request_id or uuid.uuid4().hex
         compiled = self._compiled
-        if rules is not None:
-            compiled = self.rules.merged(rules).compile(self.resources.stats)
+        if rules is not None or in_stock is not None:
+            compiled = self.rules.merged(rules).compile(self.resources.stats, in_stock=in_stock)
         context = ShopperContext.build(user_id, history, self.resources, compiled, now=now)
 
         drafts = self._drafts(context, page.n_items)

@@ -23,7 +23,6 @@ from shopfront.homepage.bundle import ModelBundle
 from shopfront.homepage.catalog import DAY, CatalogStats
 from shopfront.homepage.copurchase import CoPurchases
 from shopfront.homepage.diversity import item_embeddings
-from shopfront.homepage.fastpath import RequestScorer, request_scorers
 from shopfront.homepage.repurchase import RepurchaseIntervals
 from shopfront.homepage.rules import CompiledRules
 from shopfront.homepage.shopper import ShopperSummary
@@ -78,7 +77,6 @@ class PageResources:
         self.copurchases = CoPurchases.from_snapshot(snapshot)
         self.embeddings = item_embeddings(bundle.models, snapshot.n_items)
         self.ranker: CandidateRanker | None = _usable_ranker(bundle)
-        self.scorers = request_scorers(bundle.models)
         self.static_rows = {
             name: _frozen(model.score([History.empty()])[0])
             for name, model in bundle.models.items()
@@ -114,7 +112,6 @@ class RequestScores:
         models: The bundle's generators.
         history: The shopper's history.
         static_rows: Precomputed rows of user-independent models.
-        scorers: Fast single-history paths, used instead of ``score`` where given.
     """
 
     def __init__(
@@ -122,12 +119,10 @@ class RequestScores:
         models: Mapping[str, CandidateGenerator],
         history: History,
         static_rows: Mapping[str, np.ndarray],
-        scorers: Mapping[str, RequestScorer] | None = None,
     ) -> None:
         self._models = models
         self._history = history
         self._rows: dict[str, np.ndarray] = dict(static_rows)
-        self._scorers = scorers or {}
 
     def row(self, name: str) -> np.ndarray | None:
         """float32 (n_items,) read-only scores of one generator, ``None`` if absent."""
@@ -135,9 +130,7 @@ class RequestScores:
             model = self._models.get(name)
             if model is None:
                 return None
-            scorer = self._scorers.get(name)
-            row = scorer(self._history) if scorer else model.score([self._history])[0]
-            self._rows[name] = _frozen(row)
+            self._rows[name] = _frozen(model.score([self._history])[0])
         return self._rows[name]
 
     def personal(self) -> tuple[str, np.ndarray] | None:
@@ -205,9 +198,7 @@ class ShopperContext:
             shopper=ShopperSummary.build(history, resources.stats, profile=profile),
             resources=resources,
             rules=rules,
-            scores=RequestScores(
-                resources.models, history, resources.static_rows, resources.scorers
-            ),
+            scores=RequestScores(resources.models, history, resources.static_rows),
             bought=bought,
             carted=carted,
             usable=usable,

@@ -8,10 +8,10 @@ mask of allowed items and a boost per item, so that applying them to a row is
 a single array lookup.
 
 Rules always win over models: an excluded, out-of-stock or out-of-range item
-never reaches the page, not even when pinned.
-
-TODO(#5): stock is the snapshot's; read live stock from the store so that an
-item sold out after training leaves the page before the next bundle.
+never reaches the page, not even when pinned. Stock is the snapshot's unless
+the caller compiles with the live stock, as the homepage service does
+(:mod:`shopfront.homepage.stock`), so that an item sold out after training
+leaves the next page.
 
 Example:
     >>> rules = PageRules(exclude_categories=("Toys",), max_price=50.0)
@@ -83,9 +83,17 @@ class PageRules(BaseModel):
             max_price=high,
         )
 
-    def compile(self, catalog: CatalogStats) -> CompiledRules:
-        """The rules as arrays over ``catalog``'s items (unknown ids are ignored)."""
-        allowed = catalog.in_stock.copy() if self.in_stock_only else np.ones(catalog.n_items, bool)
+    def compile(
+        self, catalog: CatalogStats, *, in_stock: np.ndarray | None = None
+    ) -> CompiledRules:
+        """The rules as arrays over ``catalog``'s items (unknown ids are ignored).
+
+        Args:
+            catalog: The bundle's items.
+            in_stock: bool (n_items,) live stock of those items; the snapshot's when ``None``.
+        """
+        stock = catalog.in_stock if in_stock is None else in_stock
+        allowed = stock.copy() if self.in_stock_only else np.ones(catalog.n_items, bool)
         allowed[_known(catalog, self.exclude_items)] = False
         for path in self.exclude_categories:
             allowed[catalog.items_under(path)] = False

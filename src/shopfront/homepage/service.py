@@ -1,8 +1,10 @@
 """The homepage service: store history in, composed page out, per request.
 
 Reads the shopper's latest events from the store at request time, so a click
-changes the next page without retraining. When the store cannot be reached,
-the page is composed from what is known without history and marked degraded.
+changes the next page without retraining, and the catalog's live stock
+(:class:`~shopfront.homepage.stock.LiveStock`), so an item that sells out
+leaves the next page. When the store cannot be reached, the page is composed
+from what is known without history and marked degraded.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from shopfront.homepage.bundle import ModelBundle
 from shopfront.homepage.composer import HomepageComposer
 from shopfront.homepage.page import Homepage, PageConfig
 from shopfront.homepage.rules import PageRules
+from shopfront.homepage.stock import LiveStock
 from shopfront.prep.history import history_of
 from shopfront.store.cache import HistoryCache
 from shopfront.store.records import Interaction
@@ -68,16 +71,19 @@ class HomepageService:
     """Serves homepages from the store and the live bundle.
 
     Args:
-        store: Source of the shopper's latest events.
+        store: Source of the shopper's latest events and of the live stock.
         holder: The live bundle.
+        stock_ttl_s: Seconds a read of the live stock serves; catalog writes
+            through ``store`` itself are seen at once.
     """
 
     # Recent histories kept outside the database, for pages served during an outage.
     cache: HistoryCache | None = None
 
-    def __init__(self, store: Store, holder: BundleHolder) -> None:
+    def __init__(self, store: Store, holder: BundleHolder, *, stock_ttl_s: float = 5.0) -> None:
         self.store = store
         self.holder = holder
+        self.stock = LiveStock(store, ttl_s=stock_ttl_s)
 
     def homepage(
         self,
@@ -102,7 +108,13 @@ class HomepageService:
         interactions, degraded = self.recent_interactions(user_id)
         history = history_of(interactions, bundle.snapshot)
         return composer.compose(
-            user_id, history, page=page, request_id=request_id, degraded=degraded, rules=rules
+            user_id,
+            history,
+            page=page,
+            request_id=request_id,
+            degraded=degraded,
+            rules=rules,
+            in_stock=self.stock.in_stock(bundle.snapshot.items),
         )
 
     def recent_interactions(self, user_id: str) -> tuple[list[Interaction], bool]:

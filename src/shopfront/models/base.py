@@ -154,6 +154,18 @@ def top_n(scores: np.ndarray, n: int) -> Recommendations:
     return Recommendations(finite[order].astype(np.int64), values[order].astype(np.float32))
 
 
+def check_item_indices(items: np.ndarray, n_items: int) -> None:
+    """Raise ``ValueError`` for an index outside the catalog, as :func:`history_matrix` does.
+
+    Paths that index arrays directly need it: a -1 (an id the vocabulary does
+    not know) would silently read the last item.
+    """
+    if len(items) and (items.min() < 0 or items.max() >= n_items):
+        raise ValueError(
+            f"item indices must be in [0, {n_items}), got {items.min()}..{items.max()}"
+        )
+
+
 def history_matrix(
     histories: Sequence[History],
     n_items: int,

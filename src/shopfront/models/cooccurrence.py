@@ -6,17 +6,28 @@ history. Similarities are co-occurrence counts normalised by item popularity
 spirit of item-based collaborative filtering (Sarwar et al., WWW 2001; Linden et
 al., IEEE Internet Computing 2003). A user's score for an item is the
 recency-weighted sum of its similarities to the items in their history.
+
+A batch gets that sum as one sparse product (a query matrix of the histories
+times the similarity matrix). A request's batch of one adds up the similarity
+rows of its latest items directly: building the sparse query and the product
+cost more than the few rows they add (0.13 against 0.19 ms on 12k items, #5).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Self
+from typing import ClassVar, Self
 
 import numpy as np
 import scipy.sparse as sp
 
-from shopfront.models.base import CandidateGenerator, Recommendations, history_matrix, top_n
+from shopfront.models.base import (
+    CandidateGenerator,
+    Recommendations,
+    check_item_indices,
+    history_matrix,
+    top_n,
+)
 from shopfront.prep.snapshot import History, Snapshot
 
 
@@ -34,6 +45,9 @@ class CooccurrenceCandidateGenerator(CandidateGenerator):
     """
 
     name = "cooccurrence"
+
+    request_batch: ClassVar[int] = 1
+    """Batches up to this size add up rows; from two histories on, the product is as fast."""
 
     def __init__(
         self,
@@ -93,12 +107,37 @@ class CooccurrenceCandidateGenerator(CandidateGenerator):
         return counts.astype(np.float32)
 
     def score(self, histories: Sequence[History]) -> np.ndarray:
-        """Recency-weighted sum of similarities to each history's items."""
+        """Recency-weighted sum of similarities to each history's latest items."""
         self.check_fitted()
-        query = history_matrix(histories, self.n_items_, recency=self.recency, n=self.window * 4)
-        scores: np.ndarray = np.asarray((query @ self.similarity_).todense(), dtype=np.float32)
+        if len(histories) <= self.request_batch:
+            scores = self._row_sums(histories)
+        else:
+            scores = self._sparse_product(histories)
         result: np.ndarray = scores + self.fallback_
         return result
+
+    def _sparse_product(self, histories: Sequence[History]) -> np.ndarray:
+        """float32 (B, n_items) the sums as one product of sparse matrices."""
+        query = history_matrix(histories, self.n_items_, recency=self.recency, n=self.n_latest)
+        return np.asarray((query @ self.similarity_).todense(), dtype=np.float32)
+
+    def _row_sums(self, histories: Sequence[History]) -> np.ndarray:
+        """float32 (B, n_items) the same sums, each history's latest rows added up in place."""
+        similarity = self.similarity_
+        scores = np.zeros((len(histories), self.n_items_), dtype=np.float32)
+        for row, history in enumerate(histories):
+            latest = np.asarray(history.item_indices[::-1][: self.n_latest], dtype=np.int64)
+            check_item_indices(latest, self.n_items_)
+            weights = np.power(self.recency, np.arange(len(latest))).astype(np.float32)
+            for item, weight in zip(latest, weights, strict=True):
+                start, stop = similarity.indptr[item], similarity.indptr[item + 1]
+                scores[row, similarity.indices[start:stop]] += weight * similarity.data[start:stop]
+        return scores
+
+    @property
+    def n_latest(self) -> int:
+        """How many of a history's latest items count."""
+        return self.window * 4
 
     def similar_items(self, item_index: int, n: int = 10) -> Recommendations:
         """The strongest neighbours of one item."""

@@ -46,6 +46,8 @@ class Store:
     def __init__(self, url: str, *, migrate_schema: bool = True) -> None:
         self.url = url
         self.engine: Engine = make_engine(url)
+        # Catalog writes through this object: a cache of item facts is stale once it grew.
+        self.catalog_writes = 0
         if migrate_schema:
             migrate(self.engine)
 
@@ -80,6 +82,7 @@ class Store:
         statement = statement.on_conflict_do_update(index_elements=["item_id"], set_=columns)
         with self._begin() as connection:
             connection.execute(statement, rows)
+        self.catalog_writes += 1
         return len(rows)
 
     def get_item(self, item_id: str) -> Item | None:
@@ -106,6 +109,12 @@ class Store:
         with self._connect() as connection:
             rows = connection.execute(select(schema.items).order_by("item_id")).mappings().all()
         return [item_from_row(row) for row in rows]
+
+    def out_of_stock_item_ids(self) -> list[str]:
+        """Ids of the catalog items that are out of stock now."""
+        query = select(schema.items.c.item_id).where(schema.items.c.in_stock.is_(False))
+        with self._connect() as connection:
+            return list(connection.execute(query).scalars())
 
     def count_items(self) -> int:
         """Number of catalog items."""
