@@ -164,7 +164,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     """Every model side by side, as ``shopfront bench`` runs it; headline figures per model.
 
     ``quick`` runs only the models that fit in seconds. The full run trains the
-    transformer with three seeds, two processes at a time (about 25 minutes on
+    transformer with three seeds, two processes at a time (about 20 minutes on
     two cores).
     """
     if not DATASET.is_dir():

@@ -8,12 +8,12 @@ softmax cross-entropy over the catalog (see :mod:`shopfront.models.sequential.tr
 Training runs in two phases. The first holds out the last item of a sample of
 shoppers and learns from them how many epochs to train and how much weight the
 counts of "last item → next item" transitions deserve next to the network's
-log-softmax; that blend is worth about a tenth of NDCG@10 on Amazon Beauty, where
-the network alone misses strong item-to-item regularities. The second trains
-the best network of the first a little longer on everything, at a lower
+log-softmax; on Amazon Beauty that blend lifts test NDCG@10 from 0.061 to 0.066,
+because the network alone misses strong item-to-item regularities. The second
+trains the best network of the first a little longer on everything, at a lower
 learning rate, so that the held-out latest items are training targets too. On
 Beauty that finishing step scored as well as a refit from scratch for the
-epochs found, in half the training time.
+epochs found (0.0662 against 0.0656), in three quarters of the training time.
 
 At request time :meth:`SequentialCandidateGenerator.score` reads the latest
 ``max_seq_len`` items of each history, so a new click changes the next scores
