@@ -3,7 +3,8 @@
 A simulated shop of 12,000 items is frozen into a snapshot; popularity,
 trending, co-occurrence and ALS (plus the content and sequential models when
 the registry has them) are fit, with profiles and a LambdaMART ranker, and
-the composer serves pages to a mix of shoppers: 80 % with their full history,
+the composer serves pages from the bundle saved and loaded again, as a server
+loads it, to a mix of shoppers: 80 % with their full history,
 10 % new (no events) and 10 % with one to three events of the current session.
 Without ``--quick`` the same is measured on Amazon Beauty (12,101 items) when
 ``../shared/datasets`` is present.
@@ -24,8 +25,10 @@ import json
 import os
 import resource
 import sys
+import tempfile
 import time
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -153,8 +156,10 @@ def _percentiles(prefix: str, milliseconds: list[float]) -> dict[str, float]:
 
 
 def bench(snapshot: Snapshot, *, quick: bool, n_pages: int) -> dict:
-    """Fit a bundle on ``snapshot`` and time pages."""
+    """Fit a bundle on ``snapshot``, save and load it as a server does, and time pages."""
     bundle, timings = build_bundle(snapshot, quick=quick)
+    with tempfile.TemporaryDirectory() as folder:
+        bundle = ModelBundle.load(bundle.save(Path(folder)))
     started = time.perf_counter()
     composer = HomepageComposer(bundle)
     startup = time.perf_counter() - started

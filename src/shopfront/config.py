@@ -22,9 +22,15 @@ DEFAULT_MODELS = (
     "sequential",
 )
 
-# The transformer trains within a time budget, so `shopfront train` (and the demo) stay
-# predictable on two cores; a GPU, when present, gets through more epochs in it.
+# The transformer trains as evaluated in docs/results.md (early stopping, then a short
+# refit on everything), each phase capped so that a retrain on two cores stays bounded.
 DEFAULT_MODEL_OPTIONS: dict[str, dict[str, Any]] = {
+    "sequential": {"max_train_seconds": 600.0},
+}
+
+# The demo trains in about a minute: the transformer gets a 20 s budget (about one
+# epoch on two cores), enough to show it working, not to show how good it gets.
+DEMO_MODEL_OPTIONS: dict[str, dict[str, Any]] = {
     "sequential": {"max_epochs": 40, "max_train_seconds": 20.0, "refit": "none"},
 }
 

@@ -67,6 +67,18 @@ def test_retraining_on_a_schedule_needs_new_events(shop: tuple[Store, BundleHold
     assert retrainer.due()
 
 
+def test_retraining_uses_the_configured_model_options(
+    shop: tuple[Store, BundleHolder, Path],
+) -> None:
+    options = {"als": {"embedding_dim": 8, "iterations": 2}}
+    retrainer = scheduler(shop, models=["popularity", "als"], model_options=options)
+    add_events(retrainer.store, 10, "o")
+
+    bundle = retrainer.retrain()
+    assert bundle is not None
+    assert bundle.models["als"].embedding_dim == 8
+
+
 def test_a_corrupt_bundle_is_never_promoted(
     shop: tuple[Store, BundleHolder, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

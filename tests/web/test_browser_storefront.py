@@ -141,4 +141,6 @@ def test_category_page_and_search_record_views(page: Any, web_shop: WebShop) -> 
     page.wait_for_url("**/search?**")
     titles = page.locator("#listing .card .title").all_inner_texts()
     assert titles and all("Pruning" in t and "ruby" in t for t in titles)
+    # The switcher is filled by script after the listing renders: wait for it, then check.
+    page.wait_for_function("id => document.getElementById('shopper').value === id", arg=shopper)
     assert page.input_value("#shopper") == shopper  # the shopper follows across pages

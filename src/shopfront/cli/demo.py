@@ -10,7 +10,7 @@ import uvicorn
 from shopfront.api.app import create_app
 from shopfront.cli.console import console, progress_bar
 from shopfront.cli.train import run_training
-from shopfront.config import Settings
+from shopfront.config import DEMO_MODEL_OPTIONS, Settings
 from shopfront.simulate import SimulationConfig, simulate_shop
 from shopfront.store.store import Store
 
@@ -25,7 +25,11 @@ def demo(
     serve: bool = typer.Option(True, help="Start the server once trained."),
 ) -> None:
     """Simulate a shop into SQLite, train every model, and serve the storefront."""
-    settings = Settings(db_url=f"sqlite:///{folder / 'shop.db'}", bundle_dir=folder / "bundles")
+    settings = Settings(
+        db_url=f"sqlite:///{folder / 'shop.db'}",
+        bundle_dir=folder / "bundles",
+        model_options={name: dict(options) for name, options in DEMO_MODEL_OPTIONS.items()},
+    )
     store = prepare_demo(folder, settings, users=users, items=items, seed=seed)
     if serve:
         console.print(f"storefront on [bold]http://{host}:{port}/[/]  API docs on /docs")

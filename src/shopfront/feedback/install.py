@@ -143,6 +143,7 @@ def install_feedback(
             after_events=settings.retrain_after_events,
             check_interval_s=settings.retrain_check_s,
             models=list(services.settings.models),
+            model_options=services.settings.model_options,
         )
     feedback = build_feedback(
         services.store,

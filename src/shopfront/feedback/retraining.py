@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -58,6 +59,9 @@ class RetrainConfig(BaseModel):
     models: list[str] = Field(
         default_factory=lambda: ["popularity", "trending", "cooccurrence", "als"],
         description="Candidate generators trained into each bundle.",
+    )
+    model_options: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Per-model constructor options, by model name."
     )
     seed: int = Field(default=0, ge=0, description="Seed of the stochastic models.")
 
@@ -126,6 +130,7 @@ class RetrainScheduler:
                     self.store,
                     self.bundle_dir,
                     models=self.config.models,
+                    model_options=self.config.model_options,
                     promote=False,
                     seed=self.config.seed,
                 )
