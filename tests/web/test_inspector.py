@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from shopfront.homepage.service import BundleHolder
+from shopfront.homepage.stock import LiveStock
+from shopfront.store import queries
 from shopfront.web.inspector import inspect_shopper, section_model
 from tests.web.conftest import WebShop
 
@@ -38,6 +42,26 @@ def test_runners_up_of_a_category_row_stay_in_the_category(web_shop: WebShop) ->
         if section["id"].startswith("top_picks:"):
             category = section["id"].split(":", 1)[1]
             assert all(r["card"]["category"].startswith(category) for r in section["runners_up"])
+
+
+def test_the_inspected_page_uses_live_stock_like_the_served_one(web_shop: WebShop) -> None:
+    holder, stock = BundleHolder(web_shop.bundle), LiveStock(web_shop.store)
+    before = inspect_shopper(web_shop.store, holder, "shopper-04", stock=stock)
+    sold_out = before["homepage"]["sections"][0]["items"][0]["item_id"]
+
+    item = queries.items_by_ids(web_shop.store, [sold_out])[0]
+    web_shop.store.upsert_items([dataclasses.replace(item, in_stock=False)])
+    try:
+        after = inspect_shopper(web_shop.store, holder, "shopper-04", stock=stock)
+    finally:
+        web_shop.store.upsert_items([item])  # the shop is shared by the other web tests
+
+    shown = {
+        entry["item_id"]
+        for section in after["homepage"]["sections"]
+        for entry in section["items"] + section["runners_up"]
+    }
+    assert sold_out not in shown
 
 
 def test_an_unknown_shopper_gets_the_new_shopper_page(web_shop: WebShop) -> None:

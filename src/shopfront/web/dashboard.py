@@ -91,7 +91,9 @@ def _shopper(services: Services, user_id: str) -> dict[str, Any]:
     shoppers = services.store.active_user_ids(n=50)
     if not user_id:
         return {"user_id": "", "shoppers": shoppers, "inspection": None}
-    inspection = inspect_shopper(services.store, services.holder, user_id)
+    inspection = inspect_shopper(
+        services.store, services.holder, user_id, stock=services.homepages.stock
+    )
     return {"user_id": user_id, "shoppers": shoppers, "inspection": inspection}
 
 

@@ -23,6 +23,7 @@ from shopfront.homepage.bundle import ModelBundle
 from shopfront.homepage.composer import HomepageComposer
 from shopfront.homepage.page import Section
 from shopfront.homepage.service import HISTORY_LENGTH, BundleHolder
+from shopfront.homepage.stock import LiveStock
 from shopfront.models.base import top_n
 from shopfront.prep.history import history_of
 from shopfront.prep.snapshot import History
@@ -57,6 +58,7 @@ def inspect_shopper(
     *,
     n_history: int = 50,
     n_runners_up: int = 5,
+    stock: LiveStock | None = None,
 ) -> dict[str, Any]:
     """Everything the inspector shows about ``user_id``, JSON-ready.
 
@@ -66,6 +68,8 @@ def inspect_shopper(
         user_id: External id of the shopper (an unknown one gets the new-shopper page).
         n_history: Most recent events to list.
         n_runners_up: Candidates listed per section that did not make the page.
+        stock: The live stock the served pages use, so the page explained is the
+            page served; the bundle's snapshot stock when ``None``.
     """
     interactions = store.user_history(user_id, n=HISTORY_LENGTH)
     result: dict[str, Any] = {
@@ -84,8 +88,9 @@ def inspect_shopper(
     bundle, composer = pair
     history = history_of(interactions, bundle.snapshot)
     result["profile"], result["profile_error"] = build_profile(bundle, history, user_id)
+    in_stock = None if stock is None else stock.in_stock(bundle.snapshot.items)
     result["homepage"] = explain_homepage(
-        store, bundle, composer, user_id, history, n_runners_up=n_runners_up
+        store, bundle, composer, user_id, history, n_runners_up=n_runners_up, in_stock=in_stock
     )
     return result
 
@@ -133,15 +138,18 @@ def explain_homepage(
     history: History,
     *,
     n_runners_up: int = 5,
+    in_stock: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """The shopper's page, each product with its per-model scores and each row with runners-up."""
-    page = composer.compose(user_id, history, request_id=f"inspect-{uuid.uuid4().hex[:12]}")
+    request_id = f"inspect-{uuid.uuid4().hex[:12]}"
+    page = composer.compose(user_id, history, request_id=request_id, in_stock=in_stock)
     snapshot = bundle.snapshot
     scores = {name: model.score([history])[0] for name, model in bundle.models.items()}
     on_page = np.array([snapshot.items.index(i) for i in page.item_ids()], dtype=np.int64)
     # Never eligible for any row: on the page already, bought, carted or out of stock.
     owned = history.item_indices[history.types >= int(InteractionType.ADD_TO_CART)]
-    excluded = np.union1d(np.union1d(owned, np.flatnonzero(~snapshot.item_in_stock)), on_page)
+    stocked = snapshot.item_in_stock if in_stock is None else in_stock
+    excluded = np.union1d(np.union1d(owned, np.flatnonzero(~stocked)), on_page)
     sections = []
     for section in page.sections:
         runners = runners_up(bundle, history, section, scores, excluded, n=n_runners_up)
