@@ -10,7 +10,9 @@ answer or failed connection). Client and server share the machine's cores::
     python -m benchmarks.bench_load [--quick]
 
 The quick run is 200 clients over a 2,000-item shop; the full run 400 clients
-over a 12,000-item shop.
+over a 12,000-item shop. Before the mixed load, 16 clients measure the server's
+throughput on homepages alone against a trivial JSON endpoint (``/healthz``),
+the comparison of DESIGN.md's serving target.
 """
 
 from __future__ import annotations
@@ -149,6 +151,21 @@ async def _request(
     result.events_written += EVENTS_PER_WRITE if write else 0
 
 
+async def throughput(base_url: str, paths: Sequence[str], *, clients: int, rounds: int) -> float:
+    """Requests per second of ``clients`` clients sending GETs of ``paths`` back to back."""
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+
+    async def client(number: int) -> None:
+        async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=300.0) as http:
+            for round_ in range(rounds):
+                answer = await http.get(paths[(number * rounds + round_) % len(paths)])
+                answer.raise_for_status()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(number) for number in range(clients)))
+    return clients * rounds / (time.perf_counter() - started)
+
+
 def _events(prefix: str, user_id: str, item_ids: Sequence[str]) -> list[dict[str, object]]:
     now = time.time()
     return [
@@ -199,6 +216,11 @@ def run(quick: bool = False) -> dict[str, object]:
             asyncio.run(
                 drive(server.base_url, clients=4, rounds=5, user_ids=user_ids, item_ids=item_ids)
             )
+            pages = [f"/v1/homepage/{user_id}" for user_id in user_ids]
+            rates = {
+                name: asyncio.run(throughput(server.base_url, paths, clients=16, rounds=40))
+                for name, paths in (("trivial", ["/healthz"]), ("homepage", pages))
+            }
             cpu_before = cpu_seconds(server.pid)
             result = asyncio.run(
                 drive(
@@ -220,6 +242,9 @@ def run(quick: bool = False) -> dict[str, object]:
         "write_share": WRITE_SHARE,
         "shop_users": n_users,
         "shop_items": n_items,
+        "trivial_requests_per_s": round(rates["trivial"], 1),
+        "homepage_requests_per_s": round(rates["homepage"], 1),
+        "homepage_vs_trivial": round(rates["homepage"] / rates["trivial"], 3),
         **result.summary(),
         "server_cpu_ms_per_request": round(1000 * cpu / max(clients * rounds, 1), 2),
         "server_rss_mib": round(server_rss_mib, 1),

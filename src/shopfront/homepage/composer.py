@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -43,6 +44,12 @@ from shopfront.homepage.sections import SECTION_BUILDERS, SectionDraft
 from shopfront.prep.snapshot import History
 
 logger = logging.getLogger(__name__)
+
+# Pages are composed one at a time in a process, whichever composer composes them.
+# Composing is Python, NumPy and torch on the CPU; two threads composing at once
+# under the GIL each took 1.5 times the CPU (four threads: 2.4 times) and finished
+# no sooner, so a server's worker threads queue here instead.
+_COMPOSING = threading.Lock()
 
 
 class HomepageComposer:
@@ -119,10 +126,11 @@ class HomepageComposer:
                 (:class:`~shopfront.homepage.stock.LiveStock`); the snapshot's when ``None``.
         """
         args = (user_id, history, page, request_id, degraded, rules, now, in_stock)
-        if self._threads is None:
-            return self._compose(*args)
-        with self._threads.limit(limits=1, user_api="blas"):
-            return self._compose(*args)
+        with _COMPOSING:
+            if self._threads is None:
+                return self._compose(*args)
+            with self._threads.limit(limits=1, user_api="blas"):
+                return self._compose(*args)
 
     def _compose(
         self,
