@@ -12,7 +12,7 @@ from sqlalchemy import select
 from shopfront.errors import BundleError
 from shopfront.feedback.experiments import ArmConfig, ExperimentConfig, PageLayout
 from shopfront.feedback.install import FeedbackServices, FeedbackSettings, build_feedback
-from shopfront.feedback.logs import logged_pages
+from shopfront.feedback.logs import logged_page_batches, logged_pages
 from shopfront.feedback.tables import page_views
 from shopfront.homepage.bundle import ModelBundle
 from shopfront.homepage.service import BundleHolder
@@ -68,6 +68,20 @@ def test_every_page_is_logged_with_its_order_and_candidates(feedback: FeedbackSe
 
     logged = [p for p in logged_pages(engine) if p.request_id == "serve-1"]
     assert logged and logged[0].user_id == "user-0"
+
+
+def test_logged_pages_read_in_batches_are_the_same_pages(feedback: FeedbackServices) -> None:
+    for number in range(7):
+        feedback.homepages.homepage(f"user-{number % 3}", request_id=f"batch-{number}")
+    feedback.impressions.flush()
+    engine = feedback.homepages.store.engine
+    whole = logged_pages(engine, since=0.0, until=4e9)
+
+    batches = list(logged_page_batches(engine, since=0.0, until=4e9, batch_pages=2))
+
+    assert len(batches) >= 4 and all(batches)
+    assert [p.request_id for batch in batches for p in batch] == [p.request_id for p in whole]
+    assert [p.slot_clicks for b in batches for p in b] == [p.slot_clicks for p in whole]
 
 
 def test_arms_change_how_the_page_is_made(feedback: FeedbackServices) -> None:

@@ -14,7 +14,7 @@ import logging
 from sqlalchemy import Engine
 
 from shopfront.feedback.bandit import SectionObservation, ThompsonOrderPolicy
-from shopfront.feedback.logs import logged_pages, section_observations
+from shopfront.feedback.logs import logged_page_batches, section_observations
 
 logger = logging.getLogger(__name__)
 
@@ -44,18 +44,21 @@ class BanditLearner:
         since = now - self.lookback_s
         self._final = [(at, row) for at, row in self._final if at >= since]
         start = since if self._final_until is None else max(since, self._final_until)
-        pages = logged_pages(self.engine, since=start, window_s=self.window_s)
+        batches = logged_page_batches(self.engine, since=start, until=now, window_s=self.window_s)
 
         # Page views older than the window are final: keep their observations for good.
         final_cut = now - self.window_s
         fresh: list[SectionObservation] = []
-        for page in pages:
-            rows = section_observations([page])
-            if page.served_at < final_cut:
-                self._final.extend((page.served_at, row) for row in rows)
-            else:
-                fresh.extend(rows)
+        n_pages = 0
+        for pages in batches:
+            n_pages += len(pages)
+            for page in pages:
+                rows = section_observations([page])
+                if page.served_at < final_cut:
+                    self._final.extend((page.served_at, row) for row in rows)
+                else:
+                    fresh.extend(rows)
         self._final_until = max(start, final_cut)
         self.bandit.fit([row for _, row in self._final] + fresh)
-        logger.debug("refit bandit pages_read=%d kept=%d", len(pages), len(self._final))
-        return len(pages)
+        logger.debug("refit bandit pages_read=%d kept=%d", n_pages, len(self._final))
+        return n_pages

@@ -8,7 +8,7 @@ off-policy evaluation.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +101,33 @@ def logged_pages(
     rows = _read_page_views(engine, since, until, arm=arm, policy=policy)
     pages = [_logged_page(row, clicks, users) for row in rows]
     return [page for page in pages if page is not None]
+
+
+def logged_page_batches(
+    engine: Engine,
+    *,
+    since: float,
+    until: float,
+    window_s: float = DEFAULT_WINDOW_S,
+    batch_pages: int = 1_000,
+) -> Iterator[list[LoggedPage]]:
+    """:func:`logged_pages` of ``[since, until)``, a batch of about ``batch_pages`` at a time.
+
+    Attributing a page's impressions holds them all in memory; a busy shop logs
+    tens of thousands of pages between two refits of the bandit, which in one
+    read took about 55 KiB a page (430 MiB for 7,780 pages). Batches cut at
+    serving times, so every page is read exactly once.
+    """
+    with engine.connect() as connection:
+        times = connection.execute(
+            select(page_views.c.served_at)
+            .where(page_views.c.served_at >= since, page_views.c.served_at < until)
+            .order_by(page_views.c.served_at)
+        ).scalars().all()  # fmt: skip
+    cuts = [since, *sorted(set(times[batch_pages::batch_pages])), until]
+    for start, stop in zip(cuts, cuts[1:], strict=False):
+        if start < stop:
+            yield logged_pages(engine, since=start, until=stop, window_s=window_s)
 
 
 def section_observations(pages: Iterable[LoggedPage]) -> list[SectionObservation]:

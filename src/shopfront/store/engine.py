@@ -45,8 +45,9 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
     if not in_memory:
         # Connections are kept: opening one (with its pragmas) and warming its page
         # cache was a tenth of a served homepage's CPU. WAL lets the pooled readers
-        # and the one writer work at once.
-        options |= {"poolclass": QueuePool, "pool_size": 8, "max_overflow": 24}
+        # and the one writer work at once. Four are kept (each may hold up to its 64 MiB
+        # page cache); connections beyond them close when returned.
+        options |= {"poolclass": QueuePool, "pool_size": 4, "max_overflow": 28}
     engine = create_engine(url, echo=echo, **options)
 
     @event.listens_for(engine, "connect")
