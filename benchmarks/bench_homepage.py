@@ -14,8 +14,9 @@ Usage::
     nice -n 10 .venv/bin/python benchmarks/bench_homepage.py [--quick]
 
 ``run(quick)`` returns the JSON printed: per dataset, p50/p95/p99/mean/max
-milliseconds per page, the composer's start-up seconds, and how many sections
-and items the pages held.
+milliseconds per page, the composer's start-up seconds, how many sections
+and items the pages held, and the CPU a page costs when 1, 2 or 4 threads
+compose at once.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -147,6 +149,32 @@ def measure(composer: HomepageComposer, histories: list[History], warmup: int = 
     }
 
 
+def measure_threads(
+    composer: HomepageComposer, histories: list[History], counts: tuple[int, ...] = (1, 2, 4)
+) -> dict[str, float]:
+    """Process CPU milliseconds a page when ``n`` threads compose the same pages at once.
+
+    A server composes on its worker threads; this shows what concurrent
+    requests cost (the composer lets one page through at a time).
+    """
+    result = {}
+    for count in counts:
+        shares = [histories[start::count] for start in range(count)]
+        workers = [
+            threading.Thread(target=lambda share=share: [composer.compose("t", h) for h in share])
+            for share in shares
+        ]
+        started = time.process_time()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        result[f"cpu_ms_per_page_{count}_threads"] = round(
+            (time.process_time() - started) * 1e3 / len(histories), 2
+        )
+    return result
+
+
 def _percentiles(prefix: str, milliseconds: list[float]) -> dict[str, float]:
     """p50, p95, p99, mean and max of a list of durations."""
     values = np.asarray(milliseconds)
@@ -163,7 +191,8 @@ def bench(snapshot: Snapshot, *, quick: bool, n_pages: int) -> dict:
     started = time.perf_counter()
     composer = HomepageComposer(bundle)
     startup = time.perf_counter() - started
-    result = measure(composer, request_histories(snapshot, n_pages))
+    histories = request_histories(snapshot, n_pages)
+    result = measure(composer, histories) | measure_threads(composer, histories[:400])
     return {
         "items": snapshot.n_items,
         "users": snapshot.n_users,
